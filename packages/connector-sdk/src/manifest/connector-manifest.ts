@@ -1,0 +1,36 @@
+/** A JSON Schema object, as found in a manifest's `configSchema`. */
+export type JsonSchema = Record<string, unknown>;
+
+/** How a connector authenticates to its remote system. */
+export interface ConnectorAuth {
+    method: 'basic' | 'api_key' | 'oauth2' | 'none';
+}
+
+/**
+ * What a plugin declares about itself, in its package.json `signalConnector` field (or a `connector.json`
+ * it points to). The catalog is built from manifests alone, without running plugin code.
+ */
+export interface ConnectorManifest {
+    /** Globally unique, e.g. `signal-client.qualys`. */
+    id: string;
+    displayName: string;
+    description: string;
+    vendor: string;
+    category: string;
+    /** Semver range of the connector SDK the plugin was built against. */
+    sdk: string;
+    /** Module, relative to the package root, whose default export is the plugin's `ContainerModule`. */
+    entry: string;
+    auth: ConnectorAuth;
+    /** JSON Schema of an instance's `settings`; secret fields are marked `writeOnly: true`. */
+    configSchema: JsonSchema;
+    defaults: {
+        /** Duration such as `30m`, `1h`, `90s`. */
+        pollingInterval: string;
+    };
+    /** Whether several instances may be configured. */
+    multiInstance: boolean;
+    /** What the connector collects, e.g. `host-detections`, `scans`. */
+    capabilities: string[];
+    docsUrl: string;
+}
