@@ -1,0 +1,121 @@
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
+import got from 'got';
+import type { HttpHeaders } from './http-client.js';
+
+/** Everything one attempt sends. */
+export interface AttemptInit {
+    url: URL;
+    method: 'GET' | 'POST';
+    headers: Record<string, string>;
+    body?: string;
+    agent?: { http?: HttpAgent; https?: HttpsAgent };
+    /** Trusted CAs (system + extra); undefined for the system default. */
+    ca?: string[];
+    connectMs: number;
+    responseMs: number;
+    signal?: AbortSignal;
+}
+
+/** Response headers have arrived; `body` has not been read yet. */
+export interface AttemptResponse {
+    status: number;
+    headers: HttpHeaders;
+    body: Readable;
+}
+
+/** Why an attempt ended before its response headers arrived. */
+export class AttemptFailure extends Error {
+    constructor(
+        readonly reason:
+            | { type: 'timeout'; which: 'connect' | 'response'; ms: number }
+            | { type: 'aborted' }
+            | { type: 'error'; error: unknown }
+    ) {
+        super(reason.type);
+        this.name = 'AttemptFailure';
+    }
+}
+
+// got's timer events that happen before the connection is usable: they are the connect timeout.
+const CONNECT_EVENTS = new Set(['lookup', 'connect', 'secureConnect', 'socket', 'send']);
+
+/**
+ * Sends one request with got and resolves when its response headers arrive, with the body still unread.
+ * got's own retries, redirects across origins and HTTP errors are off: the client decides all of that.
+ */
+export function startAttempt(init: AttemptInit): Promise<AttemptResponse> {
+    return new Promise<AttemptResponse>((resolve, reject) => {
+        let settled = false;
+        const request = got.stream(init.url, {
+            method: init.method,
+            headers: init.headers,
+            body: init.body,
+            throwHttpErrors: false,
+            retry: { limit: 0 },
+            // The response timeout is ours (below) so that it also covers a CONNECT through a proxy.
+            timeout: { lookup: init.connectMs, connect: init.connectMs, secureConnect: init.connectMs },
+            ...(init.agent === undefined ? {} : { agent: init.agent }),
+            ...(init.ca === undefined ? {} : { https: { certificateAuthority: init.ca } }),
+            // Same-origin redirects only: credentials must never follow a redirect to another host.
+            followRedirect: response => isSameOrigin(response.headers.location, init.url),
+            decompress: true,
+            http2: false,
+            cache: false
+        });
+
+        const fail = (reason: AttemptFailure['reason']): void => {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            cleanup();
+            request.destroy(new Error(reason.type));
+            reject(new AttemptFailure(reason));
+        };
+        const responseTimer = setTimeout(
+            () => fail({ type: 'timeout', which: 'response', ms: init.responseMs }),
+            Math.min(init.responseMs, 2_147_483_647)
+        );
+        const onAbort = (): void => fail({ type: 'aborted' });
+        const cleanup = (): void => {
+            clearTimeout(responseTimer);
+            init.signal?.removeEventListener('abort', onAbort);
+        };
+
+        request.once('response', (response: { statusCode: number; headers: HttpHeaders }) => {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            cleanup();
+            resolve({ status: response.statusCode, headers: response.headers, body: request });
+        });
+        request.on('error', (error: { name?: string; event?: string; message?: string }) => {
+            const proxyTimeout = error?.message === 'Proxy timeout';
+            if (proxyTimeout || (error?.name === 'TimeoutError' && CONNECT_EVENTS.has(error.event ?? ''))) {
+                fail({ type: 'timeout', which: 'connect', ms: init.connectMs });
+            } else {
+                // After the response the body reader owns errors; this listener only keeps them from being unhandled.
+                fail({ type: 'error', error });
+            }
+        });
+        if (init.signal?.aborted) {
+            fail({ type: 'aborted' });
+        } else {
+            init.signal?.addEventListener('abort', onAbort, { once: true });
+        }
+    });
+}
+
+function isSameOrigin(location: string | undefined, from: URL): boolean {
+    if (location === undefined) {
+        return false;
+    }
+    try {
+        return new URL(location, from).origin === from.origin;
+    } catch {
+        return false;
+    }
+}

@@ -1,0 +1,153 @@
+import { ContainerModule, injectable } from 'inversify';
+import type { Artifact } from '../artifact.js';
+import { Connector, type ConfigValidation, type ConnectionReport, type PollBatch } from '../connector.js';
+import type { ConnectorContext, PollContext } from '../connector-context.js';
+import { ConnectorError, type ConnectorErrorKind } from '../connector-error.js';
+import type { HttpClient, HttpResponse } from '../http/http-client.js';
+import { createConfigValidator } from '../manifest/config-schema-validator.js';
+import { secretValues } from '../manifest/secret-fields.js';
+import { exampleManifest } from './example-manifest.js';
+import type { ExampleItem } from './example-paged-api-server.js';
+
+/** A validated config of the example connector. */
+export interface ExampleConfig {
+    baseUrl: string;
+    username: string;
+    password: string;
+    pageSize: number;
+}
+
+/** Where the next poll resumes: after the last item delivered. */
+export interface ExampleCheckpoint {
+    after: string;
+}
+
+// Compiled once: the same rules and messages as the host's own check against the manifest.
+const checkSettings = createConfigValidator(exampleManifest.configSchema);
+
+/** Polls `GET /api/items?after=&limit=` page by page; each page is a batch whose checkpoint is its last id. */
+@injectable()
+export class ExampleConnector implements Connector<ExampleConfig, ExampleCheckpoint> {
+    validateConfig(raw: unknown): ConfigValidation<ExampleConfig> {
+        const problems = checkSettings(raw);
+        if (problems.length > 0) return { ok: false, problems };
+        const settings = raw as Omit<ExampleConfig, 'pageSize'> & { pageSize?: number };
+        const config = { ...settings, pageSize: settings.pageSize ?? 100 };
+        return { ok: true, config, secrets: secretValues(exampleManifest.configSchema, raw) };
+    }
+
+    async testConnection(config: ExampleConfig, ctx: ConnectorContext): Promise<ConnectionReport> {
+        try {
+            const response = await client(config, ctx).request({
+                method: 'GET',
+                path: 'api/me',
+                endpoint: 'me',
+                signal: ctx.signal
+            });
+            checkStatus(response, config);
+            return {
+                ok: true,
+                latencyMs: response.elapsedMs,
+                message: `Signed in to ${config.baseUrl} as ${config.username}`
+            };
+        } catch (error) {
+            // testConnection reports; it never throws.
+            const failure = ConnectorError.is(error)
+                ? error
+                : new ConnectorError('transient', `Cannot reach ${config.baseUrl}`);
+            return {
+                ok: false,
+                message: failure.message,
+                hint: failure.hint ?? 'Check the base URL and the network',
+                errorKind: failure.kind
+            };
+        }
+    }
+
+    async *poll(
+        config: ExampleConfig,
+        checkpoint: ExampleCheckpoint | undefined,
+        ctx: PollContext
+    ): AsyncIterable<PollBatch<ExampleCheckpoint>> {
+        const http = client(config, ctx);
+        let after = checkpoint?.after;
+        // Checking the signal before each page is the "safe point": a batch is either yielded whole or not at all.
+        while (!ctx.signal.aborted) {
+            const query = { limit: String(config.pageSize), ...(after === undefined ? {} : { after }) };
+            const response = await http.request({
+                method: 'GET',
+                path: 'api/items',
+                query,
+                endpoint: 'items',
+                signal: ctx.signal
+            });
+            checkStatus(response, config);
+            const page = parsePage(response.body);
+            if (page.items.length === 0) return;
+            after = page.items[page.items.length - 1].id;
+            ctx.logger.debug('Fetched a page of items', { count: page.items.length, after });
+            yield {
+                artifacts: page.items.map(item => toArtifact(item, ctx)),
+                checkpoint: { after },
+                progress: { items: page.items.length }
+            };
+            if (!page.hasMore) return;
+        }
+    }
+}
+
+/** The plugin's DI entry: a real plugin's `entry` module default-exports it. */
+export const exampleConnectorModule = new ContainerModule(options => {
+    options.bind(Connector).to(ExampleConnector).inSingletonScope();
+});
+
+export default exampleConnectorModule;
+
+function client(config: ExampleConfig, ctx: ConnectorContext): HttpClient {
+    const auth = { username: config.username, password: config.password };
+    return ctx.http.create({ baseUrl: config.baseUrl, auth, userAgent: 'example-connector', logger: ctx.logger });
+}
+
+/** What each failing status means, in the error kinds the host acts on, and what the user should do. */
+const FAILURES: Readonly<Record<number, [ConnectorErrorKind, string, string]>> = {
+    401: ['auth', 'refused the credentials', 'Check the username and password'],
+    403: ['permission', 'does not let this account read items', 'Grant the account read access'],
+    404: ['not_found', 'has no items API', 'Check the base URL']
+};
+
+function checkStatus(response: HttpResponse, config: ExampleConfig): void {
+    const { status } = response;
+    if (status >= 200 && status < 300) return;
+    const [kind, problem, hint] = FAILURES[status] ?? [
+        status >= 500 ? 'transient' : 'protocol',
+        `answered HTTP ${status}`
+    ];
+    // The HTTP client has already retried 429 and 5xx; what reaches here is what is left after its retries.
+    const retryAfterMs = status === 429 ? (Number(response.headers['retry-after']) || 60) * 1000 : undefined;
+    throw new ConnectorError(status === 429 ? 'rate_limited' : kind, `${config.baseUrl} ${problem}`, {
+        status,
+        hint,
+        retryAfterMs
+    });
+}
+
+function parsePage(body: string): { items: ExampleItem[]; hasMore: boolean } {
+    try {
+        const page = JSON.parse(body) as { items: ExampleItem[]; hasMore: boolean };
+        if (Array.isArray(page.items) && typeof page.hasMore === 'boolean') return page;
+    } catch {
+        // Reported below, like any other malformed page.
+    }
+    throw new ConnectorError('protocol', 'The items page is not the expected JSON { items, hasMore }');
+}
+
+function toArtifact(item: ExampleItem, ctx: PollContext): Artifact<ExampleItem> {
+    const source = { connector: ctx.connectorId, instance: ctx.instanceId };
+    return {
+        id: `example.item:${item.id}`,
+        type: 'example.item',
+        time: new Date(item.updatedAt).toISOString(),
+        source,
+        data: item
+    };
+}
