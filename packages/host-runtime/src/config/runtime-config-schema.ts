@@ -1,0 +1,75 @@
+import { MANIFEST_ID_PATTERN, type JsonSchema } from '@signal-connectors/connector-sdk';
+
+/** Instance ids: lower-case letters, digits, `-` and `_`, starting with a letter or digit, e.g. `qualys-prod`. */
+export const INSTANCE_ID_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
+
+/** The admin API's address when the config does not say. Loopback only: it must be opened up on purpose. */
+export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:9464';
+
+/** Durations are strings such as `30m`; their form is checked with the SDK's `parseDuration`. */
+const duration = { type: 'string', minLength: 1, examples: ['30m'] } as const;
+
+/**
+ * JSON Schema (draft-07) of `signal-client.yaml`: the structure, types and ranges. What a schema cannot say
+ * (durations that parse, unique instance ids, a valid listen address, sink fields that fit the sink type) is
+ * checked by the loader. Unknown keys are errors everywhere except inside an instance's `settings`, which
+ * the instance's plugin validates against its own schema.
+ */
+export const RUNTIME_CONFIG_SCHEMA: JsonSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+        dataDir: {
+            type: 'string',
+            minLength: 1,
+            description: 'State database and default JSONL output; default ./data'
+        },
+        sink: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type'],
+            properties: {
+                type: { enum: ['jsonl', 'stdout', 'http'] },
+                path: {
+                    type: 'string',
+                    minLength: 1,
+                    description: 'jsonl: output directory; default <dataDir>/artifacts'
+                },
+                url: { type: 'string', format: 'uri', examples: ['https://collector.example.com/ingest'] },
+                headers: { type: 'object', additionalProperties: { type: 'string' } },
+                batchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
+                timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 }
+            },
+            allOf: [
+                { if: { required: ['type'], properties: { type: { const: 'http' } } }, then: { required: ['url'] } }
+            ]
+        },
+        admin: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+                enabled: { type: 'boolean' },
+                listen: { type: 'string', minLength: 1, examples: [DEFAULT_ADMIN_LISTEN] }
+            }
+        },
+        pluginDirs: { type: 'array', items: { type: 'string', minLength: 1 } },
+        maxConcurrentPolls: { type: 'integer', minimum: 1, maximum: 64 },
+        instances: {
+            type: 'array',
+            items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['id', 'connector'],
+                properties: {
+                    id: { type: 'string', maxLength: 64, pattern: INSTANCE_ID_PATTERN, examples: ['qualys-prod'] },
+                    connector: { type: 'string', pattern: MANIFEST_ID_PATTERN, examples: ['signal-client.qualys'] },
+                    enabled: { type: 'boolean' },
+                    pollingInterval: duration,
+                    initialDelay: duration,
+                    pollTimeout: duration,
+                    settings: { type: 'object' }
+                }
+            }
+        }
+    }
+};

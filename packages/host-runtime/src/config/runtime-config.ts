@@ -1,0 +1,42 @@
+/** DI token for the loaded {@link RuntimeConfig}. */
+export const RuntimeConfig = Symbol('RuntimeConfig');
+
+/** Where delivered artifacts go. */
+export type SinkConfig =
+    | { type: 'jsonl'; path: string }
+    | { type: 'stdout' }
+    | { type: 'http'; url: string; headers?: Record<string, string>; batchSize?: number; timeoutSeconds?: number };
+
+/** One configured connector instance. */
+export interface InstanceConfig {
+    /** Unique across the config, e.g. `qualys-prod`. */
+    id: string;
+    /** The plugin's manifest id, e.g. `signal-client.qualys`. */
+    connector: string;
+    enabled: boolean;
+    /** Overrides the manifest's default, e.g. `30m`. */
+    pollingInterval?: string;
+    /** Upper bound of the random delay before the first poll (default: 10% of the interval, at most 1m). */
+    initialDelay?: string;
+    /** A poll running longer than this is cancelled at the next batch boundary (default 6h). */
+    pollTimeout?: string;
+    /** Raw connector settings, secret references already resolved; validated by the plugin's `validateConfig`. */
+    settings: unknown;
+}
+
+/** The whole `signal-client.yaml`, validated, with defaults applied and relative paths resolved. */
+export interface RuntimeConfig {
+    /** Absolute path of the file it was loaded from (undefined for built-in configs). */
+    sourcePath?: string;
+    /** Absolute; holds the state database and, by default, the JSONL sink. */
+    dataDir: string;
+    sink: SinkConfig;
+    admin: { enabled: boolean; listen: string };
+    /** Extra directories searched for plugin packages. */
+    pluginDirs: string[];
+    /** Polls running at once across all instances (default 2). */
+    maxConcurrentPolls: number;
+    /** Secret values found while loading (inline or referenced), for log redaction. Never printed. */
+    secrets: string[];
+    instances: InstanceConfig[];
+}

@@ -1,0 +1,202 @@
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Artifact, Logger } from '@signal-connectors/connector-sdk';
+import type { ArtifactSink } from './artifact-sink.js';
+import { errnoCode, fileErrorAdvice, SinkError, toJsonLines } from './sink-error.js';
+
+/** Options of {@link JsonlSink}. */
+export interface JsonlSinkOptions {
+    /** Root directory of the files; created when missing. */
+    path: string;
+    logger?: Logger;
+    /** Milliseconds since the epoch; decides the day file a batch goes to (tests pass a fake). */
+    now?: () => number;
+}
+
+/** The file currently appended to for one instance. */
+interface OpenFile {
+    path: string;
+    /** `YYYY-MM-DD`, UTC. */
+    day: string;
+    handle: FileHandle;
+    size: number;
+    /** False when the file ends in a partial line (left by a crash), so the next batch starts on a new line. */
+    endsWithNewline: boolean;
+}
+
+/** Instance ids become directory names: nothing that could climb out of the root or hide a file. */
+const SAFE_INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * Appends artifacts as JSON lines to one file per instance per UTC day:
+ * `<path>/<instanceId>/<YYYY-MM-DD>.jsonl`, one artifact per line. The day is the UTC date at write time,
+ * so a batch is never split across two files.
+ *
+ * `write` resolves once the batch is written and `fsync`ed (and the directory too, when the file is new), so
+ * an acknowledged batch survives a crash or a power loss. A failed write is rolled back to the previous file
+ * size, so the file never ends in half a batch and the batch can be written again in full. Batches of one
+ * instance are written one after the other; different instances write in parallel.
+ */
+export class JsonlSink implements ArtifactSink {
+    /** Absolute root directory. */
+    readonly root: string;
+    private readonly files = new Map<string, OpenFile>();
+    private readonly queues = new Map<string, Promise<void>>();
+    private readonly now: () => number;
+    private closed = false;
+
+    constructor(private readonly options: JsonlSinkOptions) {
+        this.root = resolve(options.path);
+        this.now = options.now ?? Date.now;
+    }
+
+    write(instanceId: string, artifacts: readonly Artifact[]): Promise<void> {
+        if (this.closed) return Promise.reject(new SinkError('jsonl', 'the JSONL sink is closed'));
+        if (!SAFE_INSTANCE_ID.test(instanceId)) {
+            return Promise.reject(
+                new SinkError('jsonl', `instance id '${instanceId}' cannot be used as a directory name`)
+            );
+        }
+        if (artifacts.length === 0) return Promise.resolve();
+        // One batch at a time per file: appends must not interleave, and a rollback must only undo its own batch.
+        const previous = this.queues.get(instanceId) ?? Promise.resolve();
+        const next = previous.then(
+            () => this.append(instanceId, artifacts),
+            () => this.append(instanceId, artifacts)
+        );
+        this.queues.set(instanceId, next);
+        return next;
+    }
+
+    /** Waits for the writes under way, then closes every file. Later writes are rejected. */
+    async close(): Promise<void> {
+        this.closed = true;
+        await Promise.allSettled(this.queues.values());
+        await Promise.allSettled([...this.files.values()].map(file => file.handle.close()));
+        this.files.clear();
+    }
+
+    /** Opens a file; a test subclass may wrap the handle to simulate failures. */
+    protected openFile(path: string, flags: string): Promise<FileHandle> {
+        return open(path, flags, 0o644);
+    }
+
+    /** Flushes a file's data to the device (`fsync`); separate so tests can observe it. */
+    protected async syncFile(handle: FileHandle): Promise<void> {
+        await handle.sync();
+    }
+
+    /** Makes a new directory entry durable: without it a crash could lose a file whose data was synced. */
+    protected async syncDirectory(path: string): Promise<void> {
+        const handle = await open(path, 'r');
+        try {
+            await handle.sync();
+        } finally {
+            await handle.close();
+        }
+    }
+
+    private async append(instanceId: string, artifacts: readonly Artifact[]): Promise<void> {
+        const lines = toJsonLines(artifacts);
+        const file = await this.fileFor(instanceId, utcDay(this.now()));
+        const data = Buffer.from(file.endsWithNewline ? lines : `\n${lines}`, 'utf8');
+        const sizeBefore = file.size;
+        try {
+            let written = 0;
+            while (written < data.length) {
+                const { bytesWritten } = await file.handle.write(data, written, data.length - written);
+                written += bytesWritten;
+            }
+            await this.syncFile(file.handle);
+        } catch (error) {
+            await this.rollBack(instanceId, file, sizeBefore);
+            const code = errnoCode(error);
+            throw new SinkError(
+                'jsonl',
+                `cannot write ${artifacts.length} artifacts to ${file.path} (${(error as Error).message}): ` +
+                    `${fileErrorAdvice(code, dirname(file.path))}. The batch will be written again.`,
+                { code, cause: error }
+            );
+        }
+        file.size = sizeBefore + data.length;
+        file.endsWithNewline = true;
+    }
+
+    /** Cuts a failed batch off the file and drops the handle, so the next write starts from a clean state. */
+    private async rollBack(instanceId: string, file: OpenFile, size: number): Promise<void> {
+        if (this.files.get(instanceId) === file) this.files.delete(instanceId);
+        try {
+            await file.handle.truncate(size);
+            await this.syncFile(file.handle);
+        } catch (error) {
+            this.options.logger?.error('Could not cut a failed batch off a JSONL file; it may end in a partial line', {
+                path: file.path,
+                size,
+                error
+            });
+        }
+        await file.handle.close().catch(() => undefined);
+    }
+
+    private async fileFor(instanceId: string, day: string): Promise<OpenFile> {
+        const current = this.files.get(instanceId);
+        if (current?.day === day) return current;
+        if (current !== undefined) {
+            this.files.delete(instanceId);
+            await current.handle.close().catch(() => undefined);
+        }
+        const directory = join(this.root, instanceId);
+        const path = join(directory, `${day}.jsonl`);
+        try {
+            const created = await mkdir(directory, { recursive: true });
+            // Each newly created directory must be recorded in its parent, up to the first one that existed.
+            if (created !== undefined) {
+                for (let dir = directory; dir !== dirname(created); dir = dirname(dir))
+                    await this.syncDirectory(dirname(dir));
+            }
+            const file = await this.openAppend(path, day);
+            this.files.set(instanceId, file);
+            return file;
+        } catch (error) {
+            const code = errnoCode(error);
+            throw new SinkError(
+                'jsonl',
+                `cannot open ${path} for appending (${(error as Error).message}): ${fileErrorAdvice(code, directory)}. ` +
+                    'The batch will be written again.',
+                { code, cause: error }
+            );
+        }
+    }
+
+    private async openAppend(path: string, day: string): Promise<OpenFile> {
+        let handle: FileHandle;
+        let isNew = true;
+        try {
+            handle = await this.openFile(path, 'ax+');
+        } catch (error) {
+            if (errnoCode(error) !== 'EEXIST') throw error;
+            isNew = false;
+            handle = await this.openFile(path, 'a+');
+        }
+        try {
+            if (isNew) await this.syncDirectory(dirname(path));
+            const { size } = await handle.stat();
+            let endsWithNewline = true;
+            if (size > 0) {
+                const last = Buffer.alloc(1);
+                await handle.read(last, 0, 1, size - 1);
+                endsWithNewline = last[0] === 0x0a;
+            }
+            this.options.logger?.debug(isNew ? 'Created JSONL file' : 'Appending to JSONL file', { path, size });
+            return { path, day, handle, size, endsWithNewline };
+        } catch (error) {
+            await handle.close().catch(() => undefined);
+            throw error;
+        }
+    }
+}
+
+/** `YYYY-MM-DD` of a timestamp, in UTC. */
+export function utcDay(epochMs: number): string {
+    return new Date(epochMs).toISOString().slice(0, 10);
+}

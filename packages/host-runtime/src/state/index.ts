@@ -1,0 +1,3 @@
+export * from './sqlite-state-store.js';
+export * from './state-store.js';
+export * from './state-store-error.js';

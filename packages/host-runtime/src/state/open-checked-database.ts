@@ -1,0 +1,75 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
+import { explainOpenError, StateStoreError } from './state-store-error.js';
+
+/** The first 16 bytes of every SQLite 3 database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+/** Size of the SQLite file header: a shorter non-empty file cannot be a database. */
+const SQLITE_HEADER_SIZE = 100;
+
+/**
+ * Opens the database at `path` and prepares it for use, checking first that it is sound: the file header is
+ * read by hand (so a file that is not a database is refused before SQLite touches it), then SQLite's
+ * `quick_check` runs, then WAL mode is enabled and `setUp` (the schema migration) runs. Any failure closes the
+ * database and throws, as a `StateStoreError` with advice when the cause is known. Nothing here deletes,
+ * truncates or recreates an existing file.
+ */
+export function openCheckedDatabase(
+    path: string,
+    busyTimeoutMs: number,
+    setUp: (db: DatabaseSync) => void
+): DatabaseSync {
+    checkHeader(path);
+    let db: DatabaseSync | undefined;
+    try {
+        db = new DatabaseSync(path);
+        db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+        const check = db.prepare('PRAGMA quick_check(3)').all() as { quick_check: string }[];
+        const findings = check
+            .map(row => row.quick_check.replace(/\s*\n\s*/g, '; '))
+            .filter(finding => finding !== 'ok');
+        if (findings.length > 0) throw StateStoreError.corrupt(path, `integrity check failed: ${findings.join('; ')}`);
+        const mode = db.prepare('PRAGMA journal_mode = WAL').get() as { journal_mode: string };
+        if (mode.journal_mode.toLowerCase() !== 'wal') {
+            throw new StateStoreError(
+                'io',
+                path,
+                `state database ${path} cannot use WAL mode (got '${mode.journal_mode}'): put dataDir on a local file system`
+            );
+        }
+        // FULL: a commit survives a power loss too; commits are per batch, so the cost is negligible.
+        db.exec('PRAGMA synchronous = FULL');
+        setUp(db);
+        return db;
+    } catch (error) {
+        try {
+            db?.close();
+        } catch {
+            // The original error matters more than a failure to close.
+        }
+        throw explainOpenError(path, error);
+    }
+}
+
+/** Refuses a non-empty file that does not start with the SQLite header (an empty file is a new database). */
+function checkHeader(path: string): void {
+    let size: number;
+    try {
+        size = statSync(path).size;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw new StateStoreError('io', path, `cannot read state database ${path}: ${(error as Error).message}`, {
+            cause: error
+        });
+    }
+    if (size === 0) return;
+    if (size < SQLITE_HEADER_SIZE) throw StateStoreError.corrupt(path, `only ${size} bytes, not a SQLite database`);
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    const fd = openSync(path, 'r');
+    try {
+        readSync(fd, header, 0, header.length, 0);
+    } finally {
+        closeSync(fd);
+    }
+    if (!header.equals(SQLITE_HEADER)) throw StateStoreError.corrupt(path, 'not a SQLite database');
+}

@@ -1,0 +1,213 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Logger, LogMeta } from '@signal-connectors/connector-sdk';
+import { SqliteStateStore } from './sqlite-state-store.js';
+import { StateStoreError } from './state-store-error.js';
+
+/** A logger that keeps what it is given. */
+function recordingLogger(lines: { level: string; message: string; meta?: LogMeta }[]): Logger {
+    const log = (level: string) => (message: string, meta?: LogMeta) => lines.push({ level, message, meta });
+    const logger: Logger = {
+        error: log('error'),
+        warn: log('warn'),
+        info: log('info'),
+        debug: log('debug'),
+        child: () => logger
+    };
+    return logger;
+}
+
+function openError(open: () => unknown): StateStoreError {
+    try {
+        open();
+    } catch (error) {
+        expect(error).to.be.instanceOf(StateStoreError);
+        return error as StateStoreError;
+    }
+    expect.fail('expected the store to refuse to open');
+}
+
+describe('SqliteStateStore', () => {
+    let dataDir: string;
+    const stores: SqliteStateStore[] = [];
+    const open = (options: Partial<ConstructorParameters<typeof SqliteStateStore>[0]> = {}): SqliteStateStore => {
+        const store = new SqliteStateStore({ dataDir, ...options });
+        stores.push(store);
+        return store;
+    };
+
+    beforeEach(() => {
+        dataDir = join(mkdtempSync(join(tmpdir(), 'state-store-')), 'data');
+    });
+    afterEach(() => {
+        for (const store of stores.splice(0)) store.close();
+        rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    });
+
+    it('creates the data directory and keeps a checkpoint across a reopen', () => {
+        const store = open();
+        expect(store.getCheckpoint('qualys-prod')).to.equal(undefined);
+        store.startRun('qualys-prod', 'run-1', '2025-01-01T00:00:00.000Z');
+        store.commitCheckpoint('qualys-prod', 'run-1', { since: '2025-01-01', page: 3 }, 500);
+        store.close();
+
+        const reopened = open();
+        expect(reopened.getCheckpoint('qualys-prod')).to.deep.equal({ since: '2025-01-01', page: 3 });
+        expect(reopened.getStatus('qualys-prod').totalArtifacts).to.equal(500);
+        reopened.resetCheckpoint('qualys-prod');
+        expect(reopened.getCheckpoint('qualys-prod')).to.equal(undefined);
+        expect(existsSync(join(dataDir, 'state.db'))).to.equal(true);
+        reopened.commitCheckpoint('no-checkpoint', 'run-1', undefined, 0);
+        expect(reopened.getCheckpoint('no-checkpoint')).to.equal(undefined);
+    });
+
+    it('commits a checkpoint atomically: a failure inside the transaction keeps the old checkpoint and counters', () => {
+        const store = open();
+        store.startRun('a', 'run-1', '2025-01-01T00:00:00.000Z');
+        store.commitCheckpoint('a', 'run-1', { page: 1 }, 10);
+        // The last statement of the commit fails: the checkpoint and run counters written before it must roll back.
+        const side = new DatabaseSync(store.path);
+        side.exec(
+            `CREATE TRIGGER fail_commit BEFORE UPDATE ON instance_status BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`
+        );
+        side.close();
+
+        expect(() => store.commitCheckpoint('a', 'run-1', { page: 2 }, 10)).to.throw(/disk trouble/);
+        expect(store.getCheckpoint('a')).to.deep.equal({ page: 1 });
+        expect(store.recentRuns('a', 1)[0]).to.include({ artifacts: 10, batches: 1 });
+        expect(store.getStatus('a').totalArtifacts).to.equal(10);
+        expect(() => store.commitCheckpoint('a', 'run-1', { big: 1n }, 1)).to.throw(TypeError);
+        expect(store.getCheckpoint('a')).to.deep.equal({ page: 1 });
+    });
+
+    it('tracks runs and status: failures, fatal reasons, success, next run', () => {
+        const store = open();
+        expect(store.getStatus('a')).to.deep.equal({ instanceId: 'a', consecutiveFailures: 0, totalArtifacts: 0 });
+
+        store.startRun('a', 'r1', '2025-01-01T00:00:00.000Z');
+        store.finishRun('a', 'r1', '2025-01-01T00:01:00.000Z', 'failed', { kind: 'transient', message: 'timeout' });
+        let status = store.getStatus('a');
+        expect(status.consecutiveFailures).to.equal(1);
+        expect(status.failedReason).to.equal(undefined);
+        expect(status.lastRun).to.deep.include({
+            runId: 'r1',
+            result: 'failed',
+            finishedAt: '2025-01-01T00:01:00.000Z'
+        });
+        expect(status.lastRun?.error).to.deep.equal({ kind: 'transient', message: 'timeout' });
+
+        const auth = { kind: 'auth', message: 'bad credentials', hint: 'check settings.password' };
+        store.startRun('a', 'r2', '2025-01-01T01:00:00.000Z');
+        store.finishRun('a', 'r2', '2025-01-01T01:01:00.000Z', 'failed', auth);
+        status = store.getStatus('a');
+        expect(status.consecutiveFailures).to.equal(2);
+        expect(status.failedReason).to.deep.equal(auth);
+
+        store.startRun('a', 'r3', '2025-01-01T02:00:00.000Z');
+        store.finishRun('a', 'r3', '2025-01-01T02:01:00.000Z', 'cancelled');
+        expect(store.getStatus('a').consecutiveFailures).to.equal(2);
+
+        store.startRun('a', 'r4', '2025-01-01T03:00:00.000Z');
+        store.commitCheckpoint('a', 'r4', { n: 1 }, 7);
+        store.commitCheckpoint('a', 'r4', { n: 2 }, 3);
+        store.finishRun('a', 'r4', '2025-01-01T03:05:00.000Z', 'success');
+        store.setNextRun('a', '2025-01-01T03:35:00.000Z');
+        status = store.getStatus('a');
+        expect(status).to.deep.include({
+            consecutiveFailures: 0,
+            lastSuccessAt: '2025-01-01T03:05:00.000Z',
+            nextRunAt: '2025-01-01T03:35:00.000Z',
+            totalArtifacts: 10
+        });
+        expect(status.failedReason).to.equal(undefined);
+        expect(status.lastRun).to.deep.include({ runId: 'r4', artifacts: 10, batches: 2, result: 'success' });
+        expect(store.recentRuns('a', 10).map(run => run.runId)).to.deep.equal(['r4', 'r3', 'r2', 'r1']);
+        expect(store.getStatus('b').lastRun).to.equal(undefined);
+        store.setNextRun('a', undefined);
+        expect(store.getStatus('a').nextRunAt).to.equal(undefined);
+    });
+
+    it('keeps the run history bounded per instance', () => {
+        const store = open({ maxRunsPerInstance: 3 });
+        for (let i = 1; i <= 5; i++) store.startRun('a', `r${i}`, `2025-01-0${i}T00:00:00.000Z`);
+        store.startRun('b', 'b1', '2025-01-01T00:00:00.000Z');
+        expect(store.recentRuns('a', 10).map(run => run.runId)).to.deep.equal(['r5', 'r4', 'r3']);
+        expect(store.recentRuns('b', 10)).to.have.length(1);
+    });
+
+    it('refuses a data directory locked by a running process, with what to do', () => {
+        open();
+        const error = openError(() => new SqliteStateStore({ dataDir }));
+        expect(error.reason).to.equal('locked');
+        expect(error.message).to.contain(join(dataDir, 'state.db')).and.contain('is locked by');
+        expect(error.message).to.contain('stop the other signal-client or use a different dataDir');
+
+        // Another live process (here: this test's parent) holds it.
+        writeFileSync(join(dataDir, 'state.db.lock'), `${process.ppid}\n`);
+        expect(openError(() => new SqliteStateStore({ dataDir })).message).to.contain(`pid ${process.ppid}`);
+    });
+
+    it('releases the lock on close, so the next runtime can open the directory', () => {
+        open().close();
+        expect(existsSync(join(dataDir, 'state.db.lock'))).to.equal(false);
+        const again = open();
+        expect(readFileSync(join(dataDir, 'state.db.lock'), 'utf8').trim()).to.equal(String(process.pid));
+        again.close();
+    });
+
+    it('takes over a stale lock left by a process that is gone, and says so', () => {
+        open().close();
+        const dead = spawnSync(process.execPath, ['-e', '']).pid;
+        writeFileSync(join(dataDir, 'state.db.lock'), `${dead}\n`);
+        const lines: { level: string; message: string; meta?: LogMeta }[] = [];
+        const store = open({ logger: recordingLogger(lines) });
+        expect(
+            lines.some(line => line.level === 'warn' && /stale/.test(line.message) && line.meta?.stalePid === dead)
+        ).to.equal(true);
+        expect(readFileSync(join(dataDir, 'state.db.lock'), 'utf8').trim()).to.equal(String(process.pid));
+        store.close();
+    });
+
+    it('refuses a file that is not a database, leaving it byte for byte as it was', () => {
+        open().close();
+        const garbage = Buffer.from('this is not a database, just some bytes someone wrote here '.repeat(20));
+        writeFileSync(join(dataDir, 'state.db'), garbage);
+        rmSync(join(dataDir, 'state.db-wal'), { force: true });
+        rmSync(join(dataDir, 'state.db-shm'), { force: true });
+        const error = openError(() => new SqliteStateStore({ dataDir }));
+        expect(error.reason).to.equal('corrupt');
+        expect(error.message).to.match(/is corrupt .*move the file aside .*restart to re-sync from scratch/);
+        expect(readFileSync(join(dataDir, 'state.db')).equals(garbage)).to.equal(true);
+        // The lock taken for the attempt is released: fixing the file is enough, no stale lock to clean up.
+        expect(existsSync(join(dataDir, 'state.db.lock'))).to.equal(false);
+    });
+
+    it('refuses a database with damaged pages instead of recreating it', () => {
+        const store = open();
+        const kv = store.keyValueStore('plugin:x');
+        for (let i = 0; i < 200; i++) void kv.set(`key-${i}`, 'x'.repeat(500));
+        store.close();
+        const path = join(dataDir, 'state.db');
+        const bytes = readFileSync(path);
+        // Keep the header and the first page, overwrite the rest of the B-tree pages with noise.
+        for (let i = 4096; i < bytes.length; i++) bytes[i] = (i * 31) & 0xff;
+        writeFileSync(path, bytes);
+        const error = openError(() => new SqliteStateStore({ dataDir }));
+        expect(error.reason).to.equal('corrupt');
+        expect(readFileSync(path).equals(bytes)).to.equal(true);
+    });
+
+    it('refuses a database written by a newer release', () => {
+        open().close();
+        const side = new DatabaseSync(join(dataDir, 'state.db'));
+        side.exec(`INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01')`);
+        side.close();
+        const error = openError(() => new SqliteStateStore({ dataDir }));
+        expect(error.reason).to.equal('newer_schema');
+        expect(error.message).to.contain('schema version 99').and.contain('upgrade signal-client');
+    });
+});
