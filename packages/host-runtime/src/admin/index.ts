@@ -1,0 +1,3 @@
+export * from './admin-server.js';
+export * from './instance-view.js';
+export * from './listen-address.js';

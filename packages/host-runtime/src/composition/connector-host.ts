@@ -1,0 +1,260 @@
+import { Container, type ContainerModule } from 'inversify';
+import {
+    Clock,
+    connectorSdkModule,
+    ConnectorMetrics,
+    HttpClientFactory,
+    LoggerFactory,
+    SecretRedactor,
+    type ConfigProblem,
+    type ConnectionReport,
+    type Logger
+} from '@signal-connectors/connector-sdk';
+import { RuntimeConfig } from '../config/runtime-config.js';
+import { buildCatalog, type CatalogEntry } from '../discovery/catalog.js';
+import type { DiscoveredPlugin, SkippedPlugin } from '../discovery/plugin-discovery.js';
+import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { ArtifactSink } from '../sink/artifact-sink.js';
+import { StateStore } from '../state/state-store.js';
+import { composeInstance, type HostInstance } from './instance-composer.js';
+import { importEntry, loadPlugin, type EntryImporter, type LoadedPlugin } from './plugin-loader.js';
+
+/** What {@link ConnectorHost.create} composes. */
+export interface ConnectorHostOptions {
+    config: RuntimeConfig;
+    /** From `discoverPlugins`. */
+    plugins: readonly DiscoveredPlugin[];
+    state: StateStore;
+    sink: ArtifactSink;
+    metrics: RuntimeMetrics;
+    /** Binds `Clock`, `LoggerFactory`, `HttpClientFactory` in the root container; default the SDK's `connectorSdkModule`. */
+    sdkModule?: ContainerModule;
+    /**
+     * The logger factory to use instead of the module's, e.g. the one the CLI already logs discovery with, so
+     * that every line shares one output and one set of redacted secrets.
+     */
+    loggerFactory?: LoggerFactory;
+    /** Loads plugin entries; default a dynamic `import()`. */
+    importer?: EntryImporter;
+}
+
+/**
+ * The composed runtime: a root container with the host services, one child container per loaded plugin and one
+ * grandchild per configured instance. One broken plugin or one bad instance never stops the others: a plugin
+ * that cannot be loaded is logged and listed in `skipped`, an instance with a bad config is left out and its
+ * problems listed in `problems` (the CLI decides whether to start anyway).
+ */
+export class ConnectorHost {
+    private readonly shutdown = new AbortController();
+    private readonly byId = new Map<string, HostInstance>();
+
+    private constructor(
+        /** The root container. */
+        readonly container: Container,
+        readonly loggerFactory: LoggerFactory,
+        readonly logger: Logger,
+        readonly clock: Clock,
+        private readonly redactor: SecretRedactor,
+        /** Plugins loaded, in discovery order. */
+        readonly plugins: LoadedPlugin[],
+        /** Plugins discovered but not loaded (their entry failed). */
+        readonly skipped: SkippedPlugin[],
+        /** Instances composed, in config order. */
+        readonly instances: HostInstance[],
+        /** Every problem of the instances left out. */
+        readonly problems: ConfigProblem[]
+    ) {}
+
+    /** Builds the containers, loads every plugin and composes every configured instance. */
+    static async create(options: ConnectorHostOptions): Promise<ConnectorHost> {
+        const { config, state, sink, metrics } = options;
+        const root = new Container();
+        await root.loadAsync(options.sdkModule ?? connectorSdkModule);
+        if (options.loggerFactory !== undefined) {
+            root.rebind<LoggerFactory>(LoggerFactory).toConstantValue(options.loggerFactory);
+        }
+        root.bind(RuntimeConfig).toConstantValue(config);
+        root.bind(StateStore).toConstantValue(state);
+        root.bind(ArtifactSink).toConstantValue(sink);
+        root.bind(RuntimeMetrics).toConstantValue(metrics);
+        // Plugin and instance containers bind their own scoped metrics; this one only serves host-level services.
+        root.bind(ConnectorMetrics).toConstantValue(metrics.forInstance('', ''));
+
+        const loggerFactory = root.get<LoggerFactory>(LoggerFactory);
+        const redactor = new SecretRedactor();
+        // Registered before anything is logged: the config's own secrets (inline or resolved references).
+        for (const secret of config.secrets) {
+            redactor.registerSecret(secret);
+            loggerFactory.registerSecret(secret);
+        }
+        metrics.setRedaction(text => redactor.redactString(text));
+        const logger = loggerFactory.create({ component: 'host' });
+        const clock = root.get<Clock>(Clock);
+
+        const plugins: LoadedPlugin[] = [];
+        const skipped: SkippedPlugin[] = [];
+        for (const plugin of options.plugins) {
+            const loaded = await loadPlugin(plugin, {
+                root,
+                state,
+                metrics,
+                importer: options.importer ?? importEntry
+            });
+            if ('reason' in loaded) {
+                const reason = redactor.redactString(loaded.reason);
+                skipped.push({
+                    packageDir: plugin.packageDir,
+                    packageName: plugin.packageName,
+                    id: plugin.manifest.id,
+                    reasons: [reason]
+                });
+                logger.warn(
+                    `Skipping connector plugin ${plugin.manifest.id} at ${plugin.packageDir} (${plugin.packageName}): ${reason}`,
+                    {
+                        connector: plugin.manifest.id,
+                        packageDir: plugin.packageDir
+                    }
+                );
+                continue;
+            }
+            plugins.push(loaded);
+        }
+
+        const host = new ConnectorHost(root, loggerFactory, logger, clock, redactor, plugins, skipped, [], []);
+        host.composeInstances(config, options.plugins, state, metrics, root.get<HttpClientFactory>(HttpClientFactory));
+        return host;
+    }
+
+    /** The composed instance with this id, if any. */
+    instance(id: string): HostInstance | undefined {
+        return this.byId.get(id);
+    }
+
+    /** The catalog of the loaded plugins. */
+    catalog(): CatalogEntry[] {
+        return buildCatalog(this.plugins.map(loaded => loaded.plugin));
+    }
+
+    /** Aborts when {@link close} is called; every instance context carries it. */
+    get signal(): AbortSignal {
+        return this.shutdown.signal;
+    }
+
+    /** Replaces every registered secret in `text`, for output that does not go through a logger. */
+    redact(text: string): string {
+        return this.redactor.redactString(text);
+    }
+
+    /** A JSON-friendly copy of `value` with secrets replaced, for API responses. */
+    redactValue<T>(value: T): T {
+        return this.redactor.redactValue(value) as T;
+    }
+
+    /**
+     * Runs the instance's connection test with its validated config. Never throws for a known instance: a plugin
+     * that throws yields a failed report. The report is scrubbed of secrets.
+     */
+    async testConnection(instanceId: string): Promise<ConnectionReport> {
+        const instance = this.byId.get(instanceId);
+        if (instance === undefined) throw new Error(`unknown instance '${instanceId}'`);
+        let report: ConnectionReport;
+        try {
+            report = await instance.connector.testConnection(instance.settings, instance.context);
+        } catch (error) {
+            report = {
+                ok: false,
+                errorKind: 'transient',
+                message: `unexpected error in plugin: ${(error as Error).message}`,
+                hint: 'report this to the plugin maintainers, with the log'
+            };
+        }
+        return this.redactValue(report);
+    }
+
+    /** Aborts every instance context's signal; connectors still running stop at their next safe point. */
+    close(): void {
+        this.shutdown.abort(new Error('the host is shutting down'));
+    }
+
+    private composeInstances(
+        config: RuntimeConfig,
+        discovered: readonly DiscoveredPlugin[],
+        state: StateStore,
+        metrics: RuntimeMetrics,
+        http: HttpClientFactory
+    ): void {
+        const pluginsById = new Map(this.plugins.map(loaded => [loaded.manifest.id, loaded]));
+        const services = {
+            loggerFactory: this.loggerFactory,
+            clock: this.clock,
+            http,
+            state,
+            metrics,
+            redactor: this.redactor,
+            signal: this.shutdown.signal
+        };
+        const firstOfConnector = new Map<string, string>();
+        const seenIds = new Set<string>();
+        config.instances.forEach((instance, index) => {
+            const at = (path: string): string => `instances[${index}].${path}`;
+            if (seenIds.has(instance.id)) {
+                this.problems.push({
+                    path: at('id'),
+                    message: `duplicate instance id '${instance.id}'`,
+                    hint: 'give every instance its own id'
+                });
+                return;
+            }
+            seenIds.add(instance.id);
+            const plugin = pluginsById.get(instance.connector);
+            if (plugin === undefined) {
+                this.problems.push(this.unknownConnector(instance.connector, at('connector'), discovered));
+                return;
+            }
+            const first = firstOfConnector.get(instance.connector);
+            if (first !== undefined && !plugin.manifest.multiInstance) {
+                this.problems.push({
+                    path: at('connector'),
+                    message: `connector '${instance.connector}' allows only one instance, and '${first}' already uses it`,
+                    hint: 'remove one of the instances'
+                });
+                return;
+            }
+            firstOfConnector.set(instance.connector, instance.id);
+            const composed = composeInstance(instance, index, plugin, services);
+            if ('problems' in composed) {
+                this.problems.push(...composed.problems);
+                return;
+            }
+            this.instances.push(composed);
+            this.byId.set(composed.id, composed);
+        });
+        for (const problem of this.problems) {
+            this.logger.error(
+                `Config problem at ${problem.path}: ${problem.message}${problem.hint === undefined ? '' : ` (${problem.hint})`}`,
+                { path: problem.path }
+            );
+        }
+    }
+
+    private unknownConnector(id: string, path: string, discovered: readonly DiscoveredPlugin[]): ConfigProblem {
+        const skipped = this.skipped.find(plugin => plugin.id === id);
+        if (skipped !== undefined) {
+            return {
+                path,
+                message: `connector '${id}' is installed but could not be loaded: ${skipped.reasons.join('; ')}`
+            };
+        }
+        const known = discovered
+            .map(plugin => plugin.manifest.id)
+            .filter(known => this.plugins.some(p => p.manifest.id === known));
+        return {
+            path,
+            message: `unknown connector '${id}'`,
+            hint:
+                known.length === 0
+                    ? 'no connector plugin is installed; install one (npm install <plugin>) or add its directory to pluginDirs'
+                    : `installed connectors: ${known.join(', ')}`
+        };
+    }
+}

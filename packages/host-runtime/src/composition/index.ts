@@ -1,0 +1,3 @@
+export * from './connector-host.js';
+export * from './instance-composer.js';
+export * from './plugin-loader.js';

@@ -1,0 +1,2 @@
+export * from './connector-metrics-adapter.js';
+export * from './runtime-metrics.js';

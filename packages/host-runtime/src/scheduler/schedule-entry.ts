@@ -1,0 +1,85 @@
+import type { RecordedError } from '../state/state-store.js';
+import { isFatalKind } from './retry-policy.js';
+import type { PollOutcome } from './poll-events.js';
+import type { ScheduledInstance } from './scheduler.js';
+
+/** The scheduler's view of one instance, as shown by the admin API and `status`. */
+export interface InstanceSchedule {
+    instanceId: string;
+    enabled: boolean;
+    /** A poll holds a slot and runs. */
+    running: boolean;
+    /** A poll waits for a free slot. */
+    queued: boolean;
+    /** When the next scheduled poll is due (ms since the epoch); undefined when nothing is scheduled. */
+    nextRunAt?: number;
+    consecutiveFailures: number;
+    /** Set after a failure retrying cannot fix; cleared by the next success. */
+    failedReason?: RecordedError;
+    lastOutcome?: PollOutcome;
+}
+
+/** Mutable schedule state of one instance; only the scheduler changes it. */
+export class ScheduleEntry {
+    /** The poll running or queued, shared by every trigger that arrives meanwhile. */
+    inFlight?: Promise<PollOutcome>;
+    running = false;
+    nextAt?: number;
+    failures = 0;
+    failedReason?: RecordedError;
+    lastOutcome?: PollOutcome;
+    private wakeController = new AbortController();
+
+    constructor(readonly instance: ScheduledInstance) {}
+
+    /**
+     * Takes a finished poll into account: a success clears the failure count and the failed mark, a failure
+     * counts, and one retrying cannot fix marks the instance failed. Returns `recovered` when a success ends a
+     * failed state.
+     */
+    record(outcome: PollOutcome): 'recovered' | undefined {
+        this.lastOutcome = outcome;
+        if (outcome.result === 'success') {
+            const recovered = this.failedReason !== undefined;
+            this.failures = 0;
+            this.failedReason = undefined;
+            return recovered ? 'recovered' : undefined;
+        }
+        if (outcome.result === 'failed') {
+            this.failures++;
+            const error = outcome.error;
+            if (error !== undefined && isFatalKind(error.kind)) {
+                this.failedReason = {
+                    kind: error.kind,
+                    message: error.message,
+                    ...(error.hint === undefined ? {} : { hint: error.hint })
+                };
+            }
+        }
+        return undefined;
+    }
+
+    /** A fresh signal for the loop's next sleep; {@link wake} aborts it. */
+    resetWake(): AbortSignal {
+        this.wakeController = new AbortController();
+        return this.wakeController.signal;
+    }
+
+    /** Interrupts the loop's sleep so it re-reads `nextAt`. */
+    wake(): void {
+        this.wakeController.abort();
+    }
+
+    snapshot(): InstanceSchedule {
+        return {
+            instanceId: this.instance.id,
+            enabled: this.instance.enabled,
+            running: this.running,
+            queued: this.inFlight !== undefined && !this.running,
+            consecutiveFailures: this.failures,
+            ...(this.nextAt === undefined || !this.instance.enabled ? {} : { nextRunAt: this.nextAt }),
+            ...(this.failedReason === undefined ? {} : { failedReason: this.failedReason }),
+            ...(this.lastOutcome === undefined ? {} : { lastOutcome: this.lastOutcome })
+        };
+    }
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { formatDuration, type Clock, type Logger } from '@signal-connectors/connector-sdk';
+import type { StateStore } from '../state/state-store.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
+import { cancelledBeforeStart, type PollOutcome, type PollTarget } from './poll-events.js';
+import type { PollRunner } from './poll-runner.js';
+import { describeNextRun, initialDelayBound, planNextRun } from './retry-policy.js';
+import { ScheduleEntry, type InstanceSchedule } from './schedule-entry.js';
+
+/** An instance the scheduler polls (a composed `HostInstance` is one). */
+export interface ScheduledInstance extends PollTarget {
+    readonly enabled: boolean;
+    readonly pollingIntervalMs: number;
+    /** Upper bound of the random delay before the first poll; default 10% of the interval, at most 1 min. */
+    readonly initialDelayMs?: number;
+}
+
+/** What a {@link Scheduler} works with. */
+export interface SchedulerOptions {
+    runner: PollRunner;
+    state: StateStore;
+    /** Every wait goes through it, so tests drive the schedule with a fake clock. */
+    clock: Clock;
+    logger: Logger;
+    /** Polls running at once across all instances; the others wait in order. */
+    maxConcurrentPolls: number;
+    /** Returns a number in [0, 1) for the initial delay; default `Math.random`. */
+    random?: () => number;
+}
+
+/** What {@link Scheduler.stop} achieved within its timeout. */
+export interface StopResult {
+    /** True when every in-flight poll ended before the timeout. */
+    completed: boolean;
+    /** Instances whose poll was still running when the timeout passed. */
+    stillRunning: string[];
+}
+
+/**
+ * Polls each enabled instance on its interval (like Backstage's scheduler): a random initial delay spreads the
+ * first polls, one instance never runs twice at once (a tick or trigger while it runs joins the running poll),
+ * at most `maxConcurrentPolls` polls run across instances (the rest queue in order), a failure is retried with
+ * exponential backoff (or after the `retryAfterMs` a rate-limited connector asked for), and an instance failing
+ * with a kind retrying cannot fix (auth, permission, config, not_found) is marked failed and tried again only on
+ * its normal schedule.
+ */
+export class Scheduler {
+    private readonly entries = new Map<string, ScheduleEntry>();
+    private readonly limiter: ConcurrencyLimiter;
+    private readonly shutdown = new AbortController();
+    private readonly random: () => number;
+    private started = false;
+    private stopping?: Promise<StopResult>;
+
+    constructor(
+        instances: readonly ScheduledInstance[],
+        private readonly options: SchedulerOptions
+    ) {
+        this.limiter = new ConcurrencyLimiter(options.maxConcurrentPolls);
+        this.random = options.random ?? Math.random;
+        for (const instance of instances) {
+            const entry = new ScheduleEntry(instance);
+            try {
+                const status = options.state.getStatus(instance.id);
+                entry.failures = status.consecutiveFailures;
+                entry.failedReason = status.failedReason;
+            } catch {
+                // No history yet: start from a clean slate.
+            }
+            this.entries.set(instance.id, entry);
+        }
+    }
+
+    /** Starts the schedule of every enabled instance; calling it again does nothing. */
+    start(): void {
+        if (this.started || this.stopping !== undefined) return;
+        this.started = true;
+        for (const entry of this.entries.values()) {
+            if (!entry.instance.enabled) {
+                this.setNextRun(entry, undefined);
+                continue;
+            }
+            this.loop(entry).catch(error =>
+                this.options.logger.error(`Scheduler loop of ${entry.instance.id} died: ${(error as Error).message}`)
+            );
+        }
+    }
+
+    /** True once `start` ran and until `stop` is called. */
+    get running(): boolean {
+        return this.started && this.stopping === undefined;
+    }
+
+    /** True while a poll of the instance runs or waits for a free slot. */
+    isBusy(instanceId: string): boolean {
+        return this.entries.get(instanceId)?.inFlight !== undefined;
+    }
+
+    /** The schedule and health of one instance, or undefined if unknown. */
+    status(instanceId: string): InstanceSchedule | undefined {
+        return this.entries.get(instanceId)?.snapshot();
+    }
+
+    /**
+     * Polls an instance now (disabled ones too: it is an explicit request), within the concurrency limit. If it is
+     * already running, the trigger joins that poll. Resolves with the poll's outcome.
+     */
+    trigger(instanceId: string, options: { runId?: string } = {}): Promise<PollOutcome> {
+        const entry = this.entries.get(instanceId);
+        if (entry === undefined) return Promise.reject(new Error(`unknown instance '${instanceId}'`));
+        if (this.stopping !== undefined) return Promise.reject(new Error('the scheduler is stopping'));
+        return this.execute(entry, 'manual trigger', options.runId);
+    }
+
+    /**
+     * Stops scheduling, aborts the polls in flight (each stops at its next batch boundary, so nothing committed is
+     * lost), and waits for them up to `timeoutMs`. Calling it again returns the same promise.
+     */
+    stop(options: { timeoutMs: number }): Promise<StopResult> {
+        this.stopping ??= this.doStop(options.timeoutMs);
+        return this.stopping;
+    }
+
+    private async doStop(timeoutMs: number): Promise<StopResult> {
+        this.shutdown.abort(new Error('the scheduler is stopping'));
+        const inFlight = [...this.entries.values()].flatMap(entry =>
+            entry.inFlight === undefined ? [] : [entry.inFlight]
+        );
+        if (inFlight.length > 0)
+            this.options.logger.info(
+                `Waiting up to ${formatDuration(timeoutMs)} for ${inFlight.length} poll(s) to reach a batch boundary`
+            );
+        const timer = new AbortController();
+        const completed = await Promise.race([
+            Promise.allSettled(inFlight).then(() => true),
+            this.options.clock.sleep(timeoutMs, timer.signal).then(
+                () => false,
+                () => true
+            )
+        ]);
+        timer.abort();
+        const stillRunning = [...this.entries.values()]
+            .filter(entry => entry.inFlight !== undefined)
+            .map(entry => entry.instance.id);
+        for (const entry of this.entries.values()) {
+            entry.nextAt = undefined;
+            this.setNextRun(entry, undefined);
+        }
+        if (!completed)
+            this.options.logger.warn(
+                `Stopped waiting after ${formatDuration(timeoutMs)}; still running: ${stillRunning.join(', ')}`
+            );
+        return { completed, stillRunning };
+    }
+
+    /** One instance's schedule: sleep until due, poll, repeat. A finished run moves `nextAt` and wakes the loop. */
+    private async loop(entry: ScheduleEntry): Promise<void> {
+        const { clock, logger } = this.options;
+        const { instance } = entry;
+        const bound = initialDelayBound(instance.pollingIntervalMs, instance.initialDelayMs);
+        entry.nextAt ??= clock.now() + Math.floor(this.random() * bound);
+        while (!this.shutdown.signal.aborted) {
+            this.setNextRun(entry, entry.nextAt);
+            const wake = entry.resetWake();
+            try {
+                await clock.sleep(
+                    Math.max(0, entry.nextAt - clock.now()),
+                    AbortSignal.any([wake, this.shutdown.signal])
+                );
+            } catch {
+                continue; // woken: a run ended elsewhere and moved `nextAt`, or the scheduler stops
+            }
+            if (this.shutdown.signal.aborted) break;
+            if (entry.inFlight !== undefined) {
+                logger.info(`Skipping the scheduled poll of ${instance.id}: the previous poll is still running`, {
+                    instance: instance.id
+                });
+                await entry.inFlight;
+                continue;
+            }
+            await this.execute(entry, 'schedule');
+        }
+    }
+
+    /** Runs a poll of the entry within the concurrency limit, or joins the one in flight. */
+    private execute(entry: ScheduleEntry, trigger: string, runId?: string): Promise<PollOutcome> {
+        const { logger, clock, runner } = this.options;
+        if (entry.inFlight !== undefined) {
+            logger.info(
+                `Poll of ${entry.instance.id} already ${entry.running ? 'running' : 'queued'}; the ${trigger} joins it`,
+                { instance: entry.instance.id }
+            );
+            return entry.inFlight;
+        }
+        const id = runId ?? randomUUID();
+        const run = async (): Promise<PollOutcome> => {
+            if (this.limiter.running >= this.limiter.limit) {
+                logger.debug(
+                    `Poll of ${entry.instance.id} waits for a free slot (${this.limiter.running} running, ${this.limiter.waiting} waiting)`
+                );
+            }
+            let release;
+            try {
+                release = await this.limiter.acquire(this.shutdown.signal);
+            } catch {
+                // Stopped while queued: the poll never started, so there is nothing to record.
+                entry.inFlight = undefined;
+                return cancelledBeforeStart(entry.instance, id, clock.now());
+            }
+            entry.running = true;
+            let outcome: PollOutcome;
+            try {
+                outcome = await runner.run(entry.instance, { signal: this.shutdown.signal, runId: id });
+            } finally {
+                entry.running = false;
+                entry.inFlight = undefined;
+                release();
+            }
+            this.afterRun(entry, outcome);
+            return outcome;
+        };
+        entry.inFlight = run();
+        return entry.inFlight;
+    }
+
+    /** Updates the failure count and health, and plans (and logs) the next poll from how this one ended. */
+    private afterRun(entry: ScheduleEntry, outcome: PollOutcome): void {
+        const { logger, clock } = this.options;
+        const { instance } = entry;
+        if (entry.record(outcome) === 'recovered')
+            logger.info(`Instance ${instance.id} is healthy again`, { instance: instance.id });
+        if (this.shutdown.signal.aborted) return;
+        const next = planNextRun(outcome, instance.pollingIntervalMs, entry.failures, clock.now());
+        entry.nextAt = next.at;
+        const line = describeNextRun(instance.id, outcome, next, entry.failures, clock.now());
+        logger[line.level](line.message, {
+            instance: instance.id,
+            nextRunAt: new Date(next.at).toISOString(),
+            consecutiveFailures: entry.failures
+        });
+        this.setNextRun(entry, next.at);
+        entry.wake();
+    }
+
+    private setNextRun(entry: ScheduleEntry, at: number | undefined): void {
+        try {
+            this.options.state.setNextRun(entry.instance.id, at === undefined ? undefined : new Date(at).toISOString());
+        } catch (error) {
+            this.options.logger.warn(
+                `Could not record the next run of ${entry.instance.id}: ${(error as Error).message}`
+            );
+        }
+    }
+}
