@@ -1,0 +1,54 @@
+import type { Artifact, ArtifactSource } from '@signal-connectors/connector-sdk';
+import { isoTime } from './artifact-time.js';
+import { withoutUndefined } from './compact-json.js';
+import { stableId } from './stable-id.js';
+
+/** Artifact `type` of a run summary. */
+export const RUN_SUMMARY_ARTIFACT_TYPE = 'qualys.run_summary';
+
+/**
+ * What one poll did, delivered as the poll's last artifact so a consumer can reconcile what it received with
+ * what was collected (counts per run, watermark movement, throttling), and see why a run stopped.
+ */
+export interface RunSummary {
+    runId: string;
+    /** ISO-8601 UTC. */
+    startedAt: string;
+    /** ISO-8601 UTC. */
+    finishedAt: string;
+    durationMs: number;
+    outcome: 'complete' | 'partial' | 'failed';
+    /** The detection window (`vm_processed_after` / `_before`). */
+    window?: { after?: string; before: string };
+    /** Set when the run continued an interrupted window. */
+    resumedFrom?: { nextIdMin?: number };
+    pages: number;
+    hosts: number;
+    detections: number;
+    knowledgeBase: { fetched: number; cached: number; artifacts: number };
+    scans: number;
+    /** Calls per Qualys API. */
+    apiCalls: Record<string, number>;
+    /** Responses that asked the connector to slow down (HTTP 409/429). */
+    throttled: number;
+    retries: number;
+    watermark?: string;
+    nextWatermark?: string;
+    error?: { kind: string; message: string };
+}
+
+/** The artifact id of a run summary: `qrs_` + a hash of connector, instance and run id. */
+export function runSummaryArtifactId(summary: RunSummary, source: ArtifactSource): string {
+    return stableId('qrs_', [source.connector, source.instance, 'run', summary.runId]);
+}
+
+/** Maps a run summary to an artifact; `time` is when the run finished. */
+export function mapRunSummary(summary: RunSummary, source: ArtifactSource): Artifact<RunSummary> {
+    return {
+        id: runSummaryArtifactId(summary, source),
+        type: RUN_SUMMARY_ARTIFACT_TYPE,
+        time: isoTime(summary.finishedAt, summary.startedAt),
+        source,
+        data: withoutUndefined(summary)
+    };
+}
