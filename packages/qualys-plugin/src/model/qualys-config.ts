@@ -1,0 +1,32 @@
+/** Detection statuses the host detection API filters on. */
+export type QualysStatus = 'New' | 'Active' | 'Re-Opened' | 'Fixed';
+
+/** API path versions per endpoint, e.g. `5.0` -> `/api/5.0/fo/asset/host/vm/detection/`. */
+export interface QualysApiVersions {
+    hostDetection: string;
+    knowledgeBase: string;
+    scanList: string;
+}
+
+/** A validated instance configuration (see `connector.json` for the raw schema and defaults). */
+export interface QualysConfig {
+    /** Normalised API server origin, e.g. `https://qualysapi.qg2.apps.qualys.com`. */
+    baseUrl: string;
+    username: string;
+    password: string;
+    /** Hosts per page. */
+    truncationLimit: number;
+    includeResults: boolean;
+    statuses: QualysStatus[];
+    includeInformationGathered: boolean;
+    /** How far back the first poll looks, in ms; undefined means everything. */
+    initialLookbackMs?: number;
+    /** How much each window re-reads before the watermark, in ms (scan results are processed asynchronously). */
+    windowOverlapMs: number;
+    kbEnrichment: boolean;
+    scans: boolean;
+    caFile?: string;
+    proxy?: string;
+    timeoutSeconds: number;
+    apiVersion: QualysApiVersions;
+}

@@ -1,0 +1,106 @@
+/** Elements a parser read but does not model, kept as read: text as strings, repeated names as arrays. */
+export type UnmappedFields = Record<string, unknown>;
+
+/** A host tag (`show_tags=1`). */
+export interface QualysTag {
+    id?: string;
+    name: string;
+    color?: string;
+    backgroundColor?: string;
+}
+
+/** One `HOST` of a host detection (`HOST_LIST_VM_DETECTION_OUTPUT`) response, without its detections. */
+export interface QualysHost {
+    /** QWEB host id: the paging key, ascending within a response. */
+    id: number;
+    assetId?: number;
+    ip?: string;
+    ipv6?: string;
+    trackingMethod?: string;
+    networkId?: string;
+    os?: string;
+    osCpe?: string;
+    dns?: string;
+    dnsData?: { hostname?: string; domain?: string; fqdn?: string };
+    netbios?: string;
+    /** Cloud agent host id. */
+    qgHostId?: string;
+    cloudProvider?: string;
+    cloudService?: string;
+    cloudResourceId?: string;
+    ec2InstanceId?: string;
+    lastScanDatetime?: string;
+    lastVmScannedDate?: string;
+    /** Seconds. */
+    lastVmScannedDuration?: number;
+    lastVmAuthScannedDate?: string;
+    lastVmAuthScannedDuration?: number;
+    lastPcScannedDate?: string;
+    tags: QualysTag[];
+    unmapped: UnmappedFields;
+}
+
+/** The Qualys Detection Score (`show_qds=1`). */
+export interface QualysQds {
+    score: number;
+    /** LOW | MEDIUM | HIGH | CRITICAL */
+    severity?: string;
+}
+
+/** One `DETECTION` of a host. Times are ISO-8601 UTC strings as Qualys sent them. */
+export interface QualysDetection {
+    uniqueVulnId?: string;
+    qid: number;
+    /** Confirmed | Potential | Info */
+    type: string;
+    /** 1-5, 5 most severe. */
+    severity?: number;
+    port?: number;
+    protocol?: string;
+    fqdn?: string;
+    ssl: boolean;
+    instance?: string;
+    /** Verbatim: newlines and tabs intact, surrounding whitespace of the CDATA trimmed. */
+    results?: string;
+    /** New | Active | Fixed | Re-Opened */
+    status?: string;
+    firstFound?: string;
+    lastFound?: string;
+    qds?: QualysQds;
+    /** `QDS_FACTOR name=...` -> text. */
+    qdsFactors: Record<string, string>;
+    timesFound?: number;
+    lastTest?: string;
+    lastUpdate?: string;
+    lastFixed?: string;
+    firstReopened?: string;
+    lastReopened?: string;
+    timesReopened?: number;
+    service?: string;
+    isIgnored?: boolean;
+    isDisabled?: boolean;
+    affectRunningKernel?: string;
+    affectRunningService?: string;
+    affectExploitableConfig?: string;
+    lastProcessed?: string;
+    assetCve?: string;
+    unmapped: UnmappedFields;
+}
+
+/** A host with its detections, as the streaming parser yields them one at a time. */
+export interface ParsedHost {
+    host: QualysHost;
+    detections: QualysDetection[];
+}
+
+/** What follows the host list of one host detection response. */
+export interface HostDetectionTrailer {
+    /** `RESPONSE/DATETIME`: the server's time of the response. */
+    responseDatetime?: string;
+    /** The pagination WARNING, when more hosts remain. */
+    warning?: { code?: string; text?: string; url?: string };
+    /** `id_min` read from the WARNING URL: the first host id of the next page. */
+    nextIdMin?: number;
+    /** Hosts in this response. */
+    hostCount: number;
+}

@@ -1,0 +1,136 @@
+import type { Readable } from 'node:stream';
+import { type Clock, ConnectorError, type Logger } from '@signal-connectors/connector-sdk';
+import type { ParsedHost } from '../model/index.js';
+import { HostDetectionParser } from '../xml/index.js';
+import type { DetectionWindow } from './qualys-checkpoint.js';
+
+/** Hosts read from the host detection API, handed over in bounded chunks. */
+export interface HostChunk {
+    hosts: ParsedHost[];
+    detections: number;
+    /** 1-based page number within this poll. */
+    page: number;
+    /** True for the last chunk of a page. */
+    pageDone: boolean;
+    /** `id_min` to resume from after this chunk; undefined once the window is complete. */
+    resumeFrom?: number;
+    windowDone: boolean;
+}
+
+/** What the pager needs; `streamHostDetections` is the API client's call. */
+export interface HostDetectionPagerOptions {
+    streamHostDetections(params: Record<string, string>, signal?: AbortSignal): Promise<Readable>;
+    /** Request parameters other than the window and `id_min`. */
+    baseParams: Record<string, string>;
+    window: DetectionWindow;
+    signal: AbortSignal;
+    clock: Clock;
+    logger: Logger;
+    /** A chunk closes at this many hosts... */
+    chunkHosts: number;
+    /** ...or at this many detections, whichever comes first, so memory stays flat whatever the page size. */
+    chunkDetections: number;
+    /** Attempts per page for transient, protocol and throttling failures before the poll fails. */
+    maxAttempts: number;
+    onRetry?: (error: ConnectorError, attempt: number, delayMs: number) => void;
+}
+
+/**
+ * Walks a detection window page by page (`id_min` from each WARNING URL; the request's own parameters are
+ * re-sent) and yields hosts in chunks. A page that fails half-way is retried from the first host not yet
+ * yielded, a bounded number of times; a repeated `id_min` stops the walk instead of looping.
+ */
+export async function* pageHostDetections(options: HostDetectionPagerOptions): AsyncGenerator<HostChunk> {
+    const { window, signal } = options;
+    let idMin = window.nextIdMin;
+    let page = 0;
+    let attempt = 0;
+    for (;;) {
+        page += attempt === 0 ? 1 : 0;
+        let lastYielded: number | undefined;
+        let body: Readable | undefined;
+        try {
+            body = await options.streamHostDetections(pageParams(options.baseParams, window, idMin), signal);
+            const parser = new HostDetectionParser(body);
+            let pending: ParsedHost[] = [];
+            let pendingDetections = 0;
+            for await (const parsed of parser.hosts()) {
+                pending.push(parsed);
+                pendingDetections += parsed.detections.length;
+                if (pending.length >= options.chunkHosts || pendingDetections >= options.chunkDetections) {
+                    const last = parsed.host.id;
+                    yield { hosts: pending, detections: pendingDetections, page, pageDone: false, resumeFrom: last + 1, windowDone: false };
+                    lastYielded = last;
+                    pending = [];
+                    pendingDetections = 0;
+                    attempt = 0;
+                }
+            }
+            const next = nextPageStart(parser.trailer, idMin, pending.at(-1)?.host.id ?? lastYielded);
+            yield { hosts: pending, detections: pendingDetections, page, pageDone: true, resumeFrom: next, windowDone: next === undefined };
+            if (next === undefined) return;
+            idMin = next;
+            attempt = 0;
+        } catch (error) {
+            if (signal.aborted || !ConnectorError.is(error) || error.code === PAGINATION_LOOP) throw error;
+            attempt += 1;
+            if (!isPageRetryable(error) || attempt >= options.maxAttempts) throw error;
+            if (lastYielded !== undefined) idMin = lastYielded + 1;
+            const delayMs = retryDelay(error, attempt);
+            options.logger.warn('qualys: host detection page failed, retrying', {
+                page,
+                attempt,
+                resumeFromHostId: idMin,
+                delayMs,
+                error
+            });
+            options.onRetry?.(error, attempt, delayMs);
+            await options.clock.sleep(delayMs, signal);
+        } finally {
+            body?.destroy();
+        }
+    }
+}
+
+const PAGINATION_LOOP = 'pagination-loop';
+
+function pageParams(base: Record<string, string>, window: DetectionWindow, idMin: number | undefined): Record<string, string> {
+    const params: Record<string, string> = { ...base, vm_processed_before: window.before };
+    if (window.after) params.vm_processed_after = window.after;
+    if (idMin !== undefined) params.id_min = String(idMin);
+    return params;
+}
+
+/** The next page's `id_min`, or undefined on the last page; refuses a cursor that does not move forward. */
+function nextPageStart(
+    trailer: HostDetectionParser['trailer'],
+    idMin: number | undefined,
+    lastHostId: number | undefined
+): number | undefined {
+    if (!trailer.warning) return undefined;
+    const next = trailer.nextIdMin;
+    if (next === undefined) {
+        throw new ConnectorError('protocol', 'Qualys said more hosts remain but its WARNING carries no id_min', {
+            hint: 'retry later; if it persists, lower truncationLimit'
+        });
+    }
+    const floor = Math.max(idMin ?? -Infinity, lastHostId ?? -Infinity);
+    if (next <= floor) {
+        throw new ConnectorError('protocol', `Qualys pagination did not advance (id_min ${next} after host ${floor})`, {
+            code: PAGINATION_LOOP,
+            hint: 'stopped to avoid a loop; the poll will resume from the last delivered host next time'
+        });
+    }
+    return next;
+}
+
+function isPageRetryable(error: ConnectorError): boolean {
+    return error.kind === 'transient' || error.kind === 'protocol' || error.kind === 'rate_limited';
+}
+
+/** Throttling waits what Qualys asked; other failures back off exponentially with jitter (2 s, 4 s, 8 s ... 60 s). */
+function retryDelay(error: ConnectorError, attempt: number): number {
+    if (error.kind === 'rate_limited' && error.retryAfterMs !== undefined) return error.retryAfterMs;
+    const ceiling = Math.min(60_000, 2000 * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+}

@@ -1,0 +1,23 @@
+import type { QualysConfig } from '../model/index.js';
+import type { DetectionWindow, QualysCheckpoint } from './qualys-checkpoint.js';
+import { fromQualysTime, toQualysTime } from './qualys-time.js';
+
+/**
+ * The host detection window of a poll: the one left unfinished by the last poll, or a new one covering
+ * `[watermark - overlap, poll start)`. A first poll starts `initialLookback` back, or covers everything.
+ */
+export function openDetectionWindow(
+    checkpoint: QualysCheckpoint,
+    config: QualysConfig,
+    pollStart: number
+): { window: DetectionWindow; resumed: boolean } {
+    if (checkpoint.window) return { window: checkpoint.window, resumed: true };
+    const watermark = fromQualysTime(checkpoint.detectionWatermark);
+    let after: number | undefined;
+    if (watermark !== undefined) after = watermark - config.windowOverlapMs;
+    else if (config.initialLookbackMs !== undefined) after = pollStart - config.initialLookbackMs;
+    return {
+        window: { after: after === undefined ? undefined : toQualysTime(after), before: toQualysTime(pollStart) },
+        resumed: false
+    };
+}

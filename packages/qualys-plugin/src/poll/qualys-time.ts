@@ -1,0 +1,11 @@
+/** Formats epoch ms as the Qualys input format `YYYY-MM-DDTHH:MM:SSZ` (second precision, UTC). */
+export function toQualysTime(ms: number): string {
+    return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Parses a Qualys time (`YYYY-MM-DD[THH:MM:SSZ]`) to epoch ms; undefined when absent or unreadable. */
+export function fromQualysTime(text: string | undefined): number | undefined {
+    if (!text) return undefined;
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,62 @@
+import type { Artifact, ArtifactSource } from '@signal-connectors/connector-sdk';
+import { mapScan } from '../ocsf/index.js';
+import { parseScanList } from '../xml/index.js';
+import type { QualysCheckpoint } from './qualys-checkpoint.js';
+import { fromQualysTime, toQualysTime } from './qualys-time.js';
+
+/** States after which a scan does not change any more. */
+const FINAL_STATES = new Set(['Finished', 'Canceled', 'Error']);
+
+/** The scans part of a poll's outcome. */
+export interface ScanCollection {
+    artifacts: Artifact[];
+    scansSince: string;
+    scanStates: Record<string, string>;
+    listed: number;
+}
+
+/**
+ * Lists scans launched since the scan watermark (all states) and emits one artifact per scan state not
+ * delivered before, so a scan seen Running and later Finished yields two. The next watermark stays at the
+ * launch time of the oldest scan still in progress, so its completion is seen; delivered states move with
+ * the checkpoint, never ahead of it.
+ */
+export async function collectScans(options: {
+    fetchScanList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
+    checkpoint: QualysCheckpoint;
+    pollStart: number;
+    overlapMs: number;
+    initialLookbackMs?: number;
+    source: ArtifactSource;
+    signal: AbortSignal;
+}): Promise<ScanCollection> {
+    const { checkpoint } = options;
+    let since = checkpoint.scansSince;
+    if (since === undefined && options.initialLookbackMs !== undefined) {
+        since = toQualysTime(options.pollStart - options.initialLookbackMs);
+    }
+    const params: Record<string, string> = { show_ags: '1', show_op: '1' };
+    if (since) params.launched_after_datetime = since;
+    const { scans } = await parseScanList(await options.fetchScanList(params, options.signal));
+
+    const delivered = checkpoint.scanStates ?? {};
+    const artifacts: Artifact[] = [];
+    let nextSince = options.pollStart - options.overlapMs;
+    const states: Record<string, string> = {};
+    for (const scan of scans) {
+        const state = scan.state ?? 'Unknown';
+        if (delivered[scan.ref] !== state) artifacts.push(mapScan(scan, options.source));
+        states[scan.ref] = state;
+        const launched = fromQualysTime(scan.launchDatetime);
+        if (launched !== undefined && !FINAL_STATES.has(state)) nextSince = Math.min(nextSince, launched);
+    }
+    // One second of slack: Qualys compares launch times at second precision.
+    nextSince -= 1000;
+    // Keep only the states the next listing can return again.
+    const scanStates: Record<string, string> = {};
+    for (const scan of scans) {
+        const launched = fromQualysTime(scan.launchDatetime);
+        if (launched === undefined || launched >= nextSince) scanStates[scan.ref] = states[scan.ref];
+    }
+    return { artifacts, scansSince: toQualysTime(nextSince), scanStates, listed: scans.length };
+}

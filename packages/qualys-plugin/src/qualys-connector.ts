@@ -1,0 +1,57 @@
+import {
+    type ConfigValidation,
+    type ConnectionReport,
+    type Connector,
+    type ConnectorContext,
+    type HttpEvent,
+    type PollBatch,
+    type PollContext
+} from '@signal-connectors/connector-sdk';
+import { inject, injectable } from 'inversify';
+import { QualysApiClient } from './client/qualys-api-client.js';
+import { SubscriptionLimiterRegistry } from './client/subscription-limiter-registry.js';
+import { validateQualysConfig } from './config/qualys-config-validator.js';
+import { testQualysConnection } from './connection/connection-tester.js';
+import type { QualysConfig } from './model/index.js';
+import type { QualysCheckpoint } from './poll/qualys-checkpoint.js';
+import { pollQualys } from './poll/qualys-poller.js';
+
+/**
+ * The Qualys Vulnerability Management connector: host detections (as OCSF Vulnerability Findings), scans and
+ * KnowledgeBase entries, streamed and incremental. Every instance of the same subscription (API server and
+ * username) in this process shares one rate limiter.
+ */
+@injectable()
+export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint> {
+    constructor(@inject(SubscriptionLimiterRegistry) private readonly limiters: SubscriptionLimiterRegistry) {}
+
+    validateConfig(raw: unknown): ConfigValidation<QualysConfig> {
+        return validateQualysConfig(raw);
+    }
+
+    testConnection(config: QualysConfig, ctx: ConnectorContext): Promise<ConnectionReport> {
+        return testQualysConnection(config, ctx, this.limiters);
+    }
+
+    poll(
+        config: QualysConfig,
+        checkpoint: QualysCheckpoint | undefined,
+        ctx: PollContext
+    ): AsyncIterable<PollBatch<QualysCheckpoint>> {
+        const client = new QualysApiClient(config, {
+            http: ctx.http,
+            logger: ctx.logger,
+            rateLimitPolicy: this.limiters.forSubscription(config.baseUrl, config.username),
+            clock: ctx.clock,
+            timeoutSeconds: config.timeoutSeconds,
+            onEvent: event => recordCallMetric(ctx, event)
+        });
+        return pollQualys(config, checkpoint, ctx, client);
+    }
+}
+
+function recordCallMetric(ctx: PollContext, event: HttpEvent): void {
+    if (event.type === 'request') ctx.metrics.increment('api_calls_total', { endpoint: event.endpoint });
+    else if (event.type === 'throttled') ctx.metrics.increment('rate_limit_waits_total', { endpoint: event.endpoint });
+    else if (event.type === 'retry') ctx.metrics.increment('api_retries_total', { endpoint: event.endpoint });
+}

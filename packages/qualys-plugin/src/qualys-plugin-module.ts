@@ -1,0 +1,13 @@
+import { Connector } from '@signal-connectors/connector-sdk';
+import { ContainerModule } from 'inversify';
+import { SubscriptionLimiterRegistry } from './client/subscription-limiter-registry.js';
+import { QualysConnector } from './qualys-connector.js';
+
+/**
+ * The plugin's DI entry, loaded into the plugin's own container: the connector, and the rate-limiter
+ * registry as a singleton so that every instance of one subscription shares one budget.
+ */
+export const qualysPluginModule = new ContainerModule(options => {
+    options.bind(SubscriptionLimiterRegistry).toSelf().inSingletonScope();
+    options.bind(Connector).to(QualysConnector).inSingletonScope();
+});
