@@ -1,0 +1,93 @@
+import { QualysSandbox } from '@signal-connectors/qualys-plugin/sandbox';
+import { CliError, EXIT_FAILURE, EXIT_OK, plural } from '../cli-error.js';
+import { writeLine, type CliIo } from '../cli-io.js';
+import type { CliLogging } from '../cli-logging.js';
+import { formatCount, formatTimestamp } from '../output-format.js';
+import type { PollReport } from '../poll-report.js';
+import { RuntimeSession } from '../runtime-session.js';
+import { serveUntilStopped } from '../serve-until-stopped.js';
+import { formatDemoBanner } from './demo-banner.js';
+import { DEMO_INSTANCE_ID, DEMO_TENANT, demoConfig } from './demo-config.js';
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+    /** Stop after this many polls (for tests and CI); the interval is then 2 s instead of 1 min. */
+    polls?: number;
+}
+
+/**
+ * The `npm start` demo without a config: starts the Qualys sandbox on loopback, runs the service against it with
+ * an in-memory config (state and artifacts under `./data`), prints a banner, progress and a summary per poll, and
+ * moves the sandbox tenant on after each poll so that the next one delivers incremental changes. Stops on Ctrl-C
+ * or after `polls` polls; exits 1 if a poll failed.
+ */
+export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptions = {}): Promise<number> {
+    const sandbox = await QualysSandbox.start({ ...DEMO_TENANT, wallClock: true });
+    let session: RuntimeSession | undefined;
+    try {
+        const config = demoConfig({ cwd: io.cwd, sandbox, pollingInterval: options.polls === undefined ? '1m' : '2s' });
+        session = await RuntimeSession.open({
+            config: { built: config },
+            logging,
+            env: io.env,
+            cwd: io.cwd,
+            mode: 'persistent'
+        });
+        if (session.host.instance(DEMO_INSTANCE_ID) === undefined) {
+            throw CliError.withProblems(
+                'the demo cannot run its Qualys instance (is @signal-connectors/qualys-plugin installed and built?):',
+                session.host.problems
+            );
+        }
+        const resuming = session.state.getCheckpoint(DEMO_INSTANCE_ID) !== undefined;
+        const quietLogs = !logging.levelChosen && io.stderr.isTTY === true;
+        const counts = { polls: 0, failed: 0, artifacts: 0 };
+        let finish = (): void => undefined;
+        const finished = new Promise<void>(resolve => (finish = resolve));
+        const onReport = (report: PollReport): void => {
+            counts.polls++;
+            counts.artifacts += report.outcome.artifacts;
+            if (report.outcome.result === 'failed') counts.failed++;
+            if (options.polls !== undefined && counts.polls >= options.polls) return finish();
+            if (report.outcome.result !== 'success') return;
+            const change = sandbox.advance();
+            io.stdout.write(
+                `Sandbox: the tenant moved on to ${formatTimestamp(change.now.getTime())}: ` +
+                    `${plural(change.rescannedHosts, 'host')} re-scanned, ` +
+                    `${plural(change.modifiedQids.length, 'KnowledgeBase QID')} modified; the next poll picks them up\n\n`
+            );
+        };
+        const code = await serveUntilStopped({
+            session,
+            io,
+            statusLine: logging.statusLine,
+            printSummaries: true,
+            adminPortFallback: true,
+            announceStop: quietLogs,
+            stopWhen: finished,
+            onReport,
+            onStarted: service =>
+                io.stdout.write(
+                    formatDemoBanner({
+                        config,
+                        sandboxUrl: sandbox.url,
+                        adminUrl: service.adminUrl,
+                        resuming,
+                        polls: options.polls,
+                        quietLogs,
+                        cwd: io.cwd
+                    })
+                )
+        });
+        writeLine(
+            io.stdout,
+            `Demo stopped after ${plural(counts.polls, 'poll')} (${formatCount(counts.artifacts)} artifacts delivered). ` +
+                `The data stays in ${config.dataDir}: artifacts under ${config.sink.type === 'jsonl' ? config.sink.path : config.dataDir}, ` +
+                'the checkpoint in state.db; the next npm start resumes from it.'
+        );
+        return code === EXIT_OK && counts.failed > 0 ? EXIT_FAILURE : code;
+    } finally {
+        await session?.close();
+        await sandbox.close();
+    }
+}

@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import type { Logger, LoggerFactory } from '@signal-connectors/connector-sdk';
+import { ConnectorHost } from '../composition/connector-host.js';
+import type { HostInstance } from '../composition/instance-composer.js';
+import { loadRuntimeConfig } from '../config/config-loader.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import { discoverPlugins, type DiscoveryResult } from '../discovery/plugin-discovery.js';
+import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { createSink } from '../sink/create-sink.js';
+import { SqliteStateStore } from '../state/sqlite-state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { StateStoreError } from '../state/state-store-error.js';
+import { CliError, plural } from './cli-error.js';
+import type { CliLogging } from './cli-logging.js';
+import { CountingSink, NO_SINK } from './counting-sink.js';
+import { RUNTIME_PACKAGE_DIR } from './runtime-paths.js';
+import { TransientStateStore } from './transient-state-store.js';
+
+/** What {@link RuntimeSession.open} opens. */
+export interface RuntimeSessionOptions {
+    /** The config: a file to load, or a config built in memory (the demo). */
+    config: { path: string } | { built: RuntimeConfig };
+    logging: CliLogging;
+    env: NodeJS.ProcessEnv;
+    /** Directory plugins are also looked for from (besides the runtime's own installation). */
+    cwd: string;
+    /**
+     * `persistent`: the state database (locked for the session) and the configured sink, to poll;
+     * `transient`: state in memory and no sink, to compose instances without touching `dataDir` (`test`).
+     */
+    mode: 'persistent' | 'transient';
+}
+
+/** Loads a runtime config for a command, or throws a {@link CliError} listing every problem of the file. */
+export async function loadConfigOrFail(path: string, env: NodeJS.ProcessEnv): Promise<RuntimeConfig> {
+    const loaded = await loadRuntimeConfig(path, env);
+    if (loaded.ok) return loaded.config;
+    const count = plural(loaded.problems.length, 'problem');
+    throw CliError.withProblems(`config ${resolve(path)} has ${count}:`, loaded.problems);
+}
+
+/** Finds the connector plugins installed with the runtime, in the working directory and in `pluginDirs`. */
+export function discover(cwd: string, pluginDirs: readonly string[], logger: Logger): Promise<DiscoveryResult> {
+    return discoverPlugins({ searchFrom: [RUNTIME_PACKAGE_DIR, cwd], pluginDirs, logger });
+}
+
+/**
+ * Everything a command needs to work with configured instances: the config, the discovered plugins, the state
+ * store, the sink (wrapped to count artifacts by type), the metrics and the composed {@link ConnectorHost}.
+ * Opening fails with a {@link CliError} for a config with problems or a state database that is locked or corrupt.
+ */
+export class RuntimeSession {
+    private closed = false;
+
+    private constructor(
+        readonly config: RuntimeConfig,
+        readonly loggerFactory: LoggerFactory,
+        readonly logger: Logger,
+        readonly discovery: DiscoveryResult,
+        readonly state: StateStore,
+        readonly sink: CountingSink,
+        readonly metrics: RuntimeMetrics,
+        readonly host: ConnectorHost
+    ) {}
+
+    /** Loads the config, discovers plugins, opens state and sink and composes every instance. */
+    static async open(options: RuntimeSessionOptions): Promise<RuntimeSession> {
+        const config =
+            'built' in options.config ? options.config.built : await loadConfigOrFail(options.config.path, options.env);
+        const { loggerFactory } = options.logging;
+        // Before the first line is logged: a secret must never reach the output, even in a discovery warning.
+        for (const secret of config.secrets) loggerFactory.registerSecret(secret);
+        const logger = loggerFactory.create({ component: 'cli' });
+        const discovery = await discover(options.cwd, config.pluginDirs, logger);
+        const persistent = options.mode === 'persistent';
+        const state = persistent ? openStateStore(config.dataDir, logger) : new TransientStateStore();
+        try {
+            const sink = new CountingSink(
+                persistent ? createSink(config.sink, { dataDir: config.dataDir, logger }) : NO_SINK
+            );
+            const metrics = new RuntimeMetrics({ logger, processMetrics: persistent });
+            const host = await ConnectorHost.create({
+                config,
+                plugins: discovery.plugins,
+                state,
+                sink,
+                metrics,
+                loggerFactory
+            });
+            return new RuntimeSession(config, loggerFactory, logger, discovery, state, sink, metrics, host);
+        } catch (error) {
+            state.close();
+            throw error;
+        }
+    }
+
+    /**
+     * The composed instance with this id. Throws a {@link CliError} listing the known ids when there is none, or
+     * the instance's problems when its config is bad.
+     */
+    instance(id: string): HostInstance {
+        const composed = this.host.instance(id);
+        if (composed !== undefined) return composed;
+        const index = this.config.instances.findIndex(instance => instance.id === id);
+        if (index >= 0) {
+            const prefix = `instances[${index}]`;
+            const problems = this.host.problems.filter(p => p.path === prefix || p.path.startsWith(`${prefix}.`));
+            throw CliError.withProblems(`instance '${id}' cannot be used: its configuration has problems:`, problems);
+        }
+        const known = this.config.instances.map(instance => instance.id);
+        const where = this.config.sourcePath ?? 'the config';
+        throw new CliError(`unknown instance '${id}'`, {
+            details: [known.length === 0 ? `${where} configures no instances` : `known instances: ${known.join(', ')}`]
+        });
+    }
+
+    /**
+     * Aborts what still runs, flushes and closes the sink, and closes the state store (releasing the data
+     * directory). With `force` the sink is not waited for: a write that hangs must not hang the exit, and a batch
+     * that was not acknowledged is replayed from its checkpoint anyway. Idempotent.
+     */
+    async close(options: { force?: boolean } = {}): Promise<void> {
+        if (this.closed) return;
+        this.closed = true;
+        this.host.close();
+        try {
+            if (options.force !== true) await this.sink.close();
+        } finally {
+            this.state.close();
+        }
+    }
+}
+
+/** Opens the state database; a locked, corrupt or unwritable one becomes a {@link CliError} with its advice. */
+export function openStateStore(dataDir: string, logger: Logger): SqliteStateStore {
+    try {
+        return new SqliteStateStore({ dataDir, logger });
+    } catch (error) {
+        if (error instanceof StateStoreError) throw new CliError(error.message, { cause: error });
+        throw error;
+    }
+}
