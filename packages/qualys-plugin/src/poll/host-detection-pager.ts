@@ -30,7 +30,11 @@ export interface HostDetectionPagerOptions {
     chunkHosts: number;
     /** ...or at this many detections, whichever comes first, so memory stays flat whatever the page size. */
     chunkDetections: number;
-    /** Attempts per page for transient, protocol and throttling failures before the poll fails. */
+    /**
+     * Attempts per page for transient and protocol failures before the poll fails. Throttling is not retried
+     * here: the HTTP client waits out 409s with the shared limiter, and a `rate_limited` error that still
+     * reaches the pager means the block is too long to sit out in this run (the host reschedules the poll).
+     */
     maxAttempts: number;
     onRetry?: (error: ConnectorError, attempt: number, delayMs: number) => void;
 }
@@ -76,7 +80,7 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
             attempt += 1;
             if (!isPageRetryable(error) || attempt >= options.maxAttempts) throw error;
             if (lastYielded !== undefined) idMin = lastYielded + 1;
-            const delayMs = retryDelay(error, attempt);
+            const delayMs = retryDelay(attempt);
             options.logger.warn('qualys: host detection page failed, retrying', {
                 page,
                 attempt,
@@ -125,12 +129,11 @@ function nextPageStart(
 }
 
 function isPageRetryable(error: ConnectorError): boolean {
-    return error.kind === 'transient' || error.kind === 'protocol' || error.kind === 'rate_limited';
+    return error.kind === 'transient' || error.kind === 'protocol';
 }
 
-/** Throttling waits what Qualys asked; other failures back off exponentially with jitter (2 s, 4 s, 8 s ... 60 s). */
-function retryDelay(error: ConnectorError, attempt: number): number {
-    if (error.kind === 'rate_limited' && error.retryAfterMs !== undefined) return error.retryAfterMs;
+/** Exponential backoff with jitter (2 s, 4 s, 8 s ... 60 s). */
+function retryDelay(attempt: number): number {
     const ceiling = Math.min(60_000, 2000 * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
 }

@@ -20,7 +20,10 @@ export interface QualysCheckpoint {
     window?: DetectionWindow;
     /** Scans: `launched_after_datetime` of the next scan list call. */
     scansSince?: string;
-    /** Scans: the last state delivered per scan reference, for scans launched since `scansSince`. */
+    /**
+     * Scans: the last step delivered per scan reference (its state, marked `(processed)` once its results were
+     * processed), for scans launched since `scansSince`.
+     */
     scanStates?: Record<string, string>;
     /** KnowledgeBase: `last_modified_after` of the next refresh of cached entries. */
     kbRefreshedAt?: string;

@@ -1,5 +1,6 @@
 import type { Artifact, ArtifactSource } from '@signal-connectors/connector-sdk';
-import { mapScan } from '../ocsf/index.js';
+import type { QualysScan } from '../model/index.js';
+import { mapScan, normaliseScanState } from '../ocsf/index.js';
 import { parseScanList } from '../xml/index.js';
 import type { QualysCheckpoint } from './qualys-checkpoint.js';
 import { fromQualysTime, toQualysTime } from './qualys-time.js';
@@ -16,10 +17,10 @@ export interface ScanCollection {
 }
 
 /**
- * Lists scans launched since the scan watermark (all states) and emits one artifact per scan state not
- * delivered before, so a scan seen Running and later Finished yields two. The next watermark stays at the
- * launch time of the oldest scan still in progress, so its completion is seen; delivered states move with
- * the checkpoint, never ahead of it.
+ * Lists scans launched since the scan watermark (all states) and emits one artifact per scan step not
+ * delivered before, so a scan seen Running, then Finished, then processed yields three. The next watermark
+ * stays at the launch time of the oldest scan not yet settled, so its later steps are seen; delivered steps
+ * move with the checkpoint, never ahead of it.
  */
 export async function collectScans(options: {
     fetchScanList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
@@ -44,11 +45,11 @@ export async function collectScans(options: {
     let nextSince = options.pollStart - options.overlapMs;
     const states: Record<string, string> = {};
     for (const scan of scans) {
-        const state = scan.state ?? 'Unknown';
-        if (delivered[scan.ref] !== state) artifacts.push(mapScan(scan, options.source));
-        states[scan.ref] = state;
+        const step = scanStep(scan);
+        if (delivered[scan.ref] !== step) artifacts.push(mapScan(scan, options.source));
+        states[scan.ref] = step;
         const launched = fromQualysTime(scan.launchDatetime);
-        if (launched !== undefined && !FINAL_STATES.has(state)) nextSince = Math.min(nextSince, launched);
+        if (launched !== undefined && !isSettled(scan)) nextSince = Math.min(nextSince, launched);
     }
     // One second of slack: Qualys compares launch times at second precision.
     nextSince -= 1000;
@@ -59,4 +60,21 @@ export async function collectScans(options: {
         if (launched === undefined || launched >= nextSince) scanStates[scan.ref] = states[scan.ref];
     }
     return { artifacts, scansSince: toQualysTime(nextSince), scanStates, listed: scans.length };
+}
+
+/**
+ * The step of a scan as the checkpoint remembers it: the state in its documented spelling (so `Cancelled` and
+ * `Canceled` are one state), marked once a scan's results were processed, which the artifact id also covers.
+ */
+function scanStep(scan: QualysScan): string {
+    const state = normaliseScanState(scan.state) ?? 'Unknown';
+    return scan.processed === true ? `${state} (processed)` : state;
+}
+
+/** True when a scan will not change any more: in a final state and, if Finished, not waiting for processing. */
+function isSettled(scan: QualysScan): boolean {
+    const state = normaliseScanState(scan.state);
+    if (state === undefined || !FINAL_STATES.has(state)) return false;
+    // Qualys processes results after the scan finished; an absent PROCESSED flag must not hold the window forever.
+    return state !== 'Finished' || scan.processed !== false;
 }

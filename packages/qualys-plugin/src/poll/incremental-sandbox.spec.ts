@@ -1,0 +1,103 @@
+import type { PollBatch } from '@signal-connectors/connector-sdk';
+import { createTestContext, InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
+import { expect } from 'chai';
+import { validateQualysConfig } from '../config/qualys-config-validator.js';
+import type { QualysConfig } from '../model/index.js';
+import type { QualysConnector } from '../qualys-connector.js';
+import { QualysSandbox } from '../sandbox/index.js';
+import { instanceConnector, pluginContainers } from '../test/plugin-container.js';
+import { artifactsOf, CONNECTOR_ID, drain, lastCheckpoint, runSummaryOf } from '../test/poll-harness.js';
+import type { QualysCheckpoint } from './qualys-checkpoint.js';
+import { toQualysTime } from './qualys-time.js';
+
+const PASSWORD = 'Incr3mental-S3cret!pw';
+const OVERLAP_MS = 15 * 60_000;
+
+/** `hostId:UNIQUE_VULN_ID` of every finding delivered, sorted (duplicates kept, so they show). */
+function detectionKeys(batches: PollBatch<QualysCheckpoint>[]): string[] {
+    return artifactsOf(batches, 'ocsf.vulnerability_finding')
+        .map(artifact => {
+            const data = artifact.data as { device: { uid: string }; finding_info: { uid_alt?: string } };
+            return `${data.device.uid}:${data.finding_info.uid_alt}`;
+        })
+        .sort();
+}
+
+/** The same keys for what the tenant says a request with `filter` must return. */
+function expectedKeys(sandbox: QualysSandbox, filter: Parameters<QualysSandbox['tenant']['expectedDetections']>[0]) {
+    return [...sandbox.tenant.expectedDetections(filter)].map(d => `${d.hostId}:${d.uniqueVulnId}`).sort();
+}
+
+describe('pollQualys: incremental polls against the sandbox', () => {
+    let sandbox: QualysSandbox;
+    let connector: QualysConnector;
+    let config: QualysConfig;
+    // Shared by both polls, as the host's plugin store is: the KnowledgeBase cache carries over.
+    const pluginStore = new InMemoryKeyValueStore();
+    const poll = (checkpoint?: QualysCheckpoint) =>
+        drain(
+            connector.poll(
+                config,
+                checkpoint,
+                createTestContext({ connectorId: CONNECTOR_ID, instanceId: 'qualys-sandbox', pluginStore })
+            )
+        );
+
+    before(async () => {
+        sandbox = await QualysSandbox.start({
+            wallClock: true,
+            // Started an hour back: an advance() in the same second as the start would otherwise put the re-scans
+            // at the very second the next poll's window ends (vm_processed_before is exclusive).
+            startTime: new Date(Date.now() - 3_600_000),
+            hosts: 40,
+            detectionsPerHost: 4,
+            resultsSize: 40,
+            kbSize: 60,
+            scans: 4,
+            password: PASSWORD
+        });
+        const validation = validateQualysConfig({
+            host: sandbox.url,
+            username: sandbox.credentials.username,
+            password: PASSWORD,
+            truncationLimit: 7,
+            windowOverlap: '15m'
+        });
+        if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
+        config = validation.config;
+        connector = instanceConnector((await pluginContainers()).plugin, 'qualys-sandbox');
+    });
+    after(() => sandbox.close());
+
+    it('delivers the whole tenant, then exactly the detections of the hosts processed since', async () => {
+        const first = await poll();
+        expect(first.error).to.equal(undefined);
+        const everything = expectedKeys(sandbox, {});
+        expect(detectionKeys(first.batches)).to.deep.equal(everything);
+        expect(sandbox.requests.count('hld')).to.equal(Math.ceil(40 / 7));
+        const checkpoint = lastCheckpoint(first.batches);
+        expect(checkpoint.detectionWatermark).to.equal(runSummaryOf(first.batches).window?.before);
+
+        const forced = [sandbox.tenant.hostIdAt(3), sandbox.tenant.hostIdAt(31)];
+        const advance = sandbox.advance({ rescanHostIds: forced });
+        sandbox.requests.clear();
+        const second = await poll(checkpoint);
+
+        expect(second.error).to.equal(undefined);
+        const window = runSummaryOf(second.batches).window;
+        expect(window?.after).to.equal(toQualysTime(Date.parse(checkpoint.detectionWatermark ?? '') - OVERLAP_MS));
+        expect(sandbox.requests.first('hld')?.params).to.include({
+            vm_processed_after: window?.after,
+            vm_processed_before: window?.before
+        });
+        const delivered = detectionKeys(second.batches);
+        expect(delivered).to.deep.equal(
+            expectedKeys(sandbox, { vmProcessedAfter: window?.after, vmProcessedBefore: window?.before })
+        );
+        const hosts = new Set(delivered.map(key => Number(key.split(':')[0])));
+        expect([...hosts]).to.include.members(forced);
+        expect(hosts.size).to.be.at.least(advance.rescannedHosts);
+        expect(hosts.size).to.be.below(40);
+        expect(delivered.length).to.be.below(everything.length);
+    });
+});

@@ -1,0 +1,162 @@
+import type { ConnectorErrorKind } from '@signal-connectors/connector-sdk';
+import { expect } from 'chai';
+import nock from 'nock';
+import { QualysConnector } from '../qualys-connector.js';
+import { answer, FakeQualys, ok, resetAfter, type ScriptedReply } from '../test/fake-qualys.js';
+import {
+    drain,
+    findingKeys,
+    lastCheckpoint,
+    limiterRegistry,
+    pollError,
+    pollHarness,
+    type PollHarness,
+    type PollOutcome,
+    runSummaryOf,
+    startPoll,
+    testConfig
+} from '../test/poll-harness.js';
+import { hldPage, hostsRange, simpleReturn, truncatedHldPage } from '../test/qualys-xml.js';
+
+const HTML = { 'Content-Type': 'text/html' };
+
+/** Asserts the poll ended with a failed run summary as its last batch, naming the error. */
+function expectFailedSummary(outcome: PollOutcome, kind: ConnectorErrorKind): void {
+    const last = outcome.batches.at(-1);
+    expect(last?.artifacts.map(artifact => artifact.type)).to.deep.equal(['qualys.run_summary']);
+    const summary = runSummaryOf(outcome.batches);
+    expect(summary.outcome).to.equal('failed');
+    expect(summary.error?.kind).to.equal(kind);
+}
+
+describe('pollQualys: errors and statuses through a whole poll', () => {
+    let h: PollHarness;
+    let qualys: FakeQualys;
+
+    /** A poll through the connector, so the shared limiter judges every response as it would in production. */
+    const connectorPoll = (settings: Record<string, unknown> = {}) =>
+        new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), undefined, h.ctx);
+
+    before(() => nock.disableNetConnect());
+    after(() => nock.enableNetConnect());
+    beforeEach(() => {
+        h = pollHarness();
+        qualys = new FakeQualys(h.clock);
+    });
+    afterEach(() => nock.cleanAll());
+
+    const fatal: [string, ScriptedReply, ConnectorErrorKind][] = [
+        [
+            'a SIMPLE_RETURN 2001 (expired account) on HTTP 200',
+            ok(simpleReturn(2001, 'This account has expired.')),
+            'auth'
+        ],
+        ['HTTP 401 with code 2000', answer(401, simpleReturn(2000, 'Bad Login/Password')), 'auth'],
+        ['HTTP 403', answer(403, '<html><body>Forbidden</body></html>', HTML), 'permission'],
+        ['HTTP 404 (a host without the API)', answer(404, '<html><body>Not Found</body></html>', HTML), 'not_found'],
+        [
+            'HTTP 409 with code 2003 (registration not completed)',
+            answer(409, simpleReturn(2003, 'Registration must be completed before API requests will be served')),
+            'auth'
+        ]
+    ];
+    for (const [what, reply, kind] of fatal) {
+        it(`fails with ${kind} on ${what}, without retrying`, async () => {
+            qualys.on('hld', reply, ok(hldPage(hostsRange(100, 1))));
+            const outcome = await drain(connectorPoll());
+
+            expect(pollError(outcome).kind).to.equal(kind);
+            expect(qualys.forms('hld')).to.have.length(1);
+            expectFailedSummary(outcome, kind);
+            expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal(undefined);
+            expect(h.logger.messages('error')).to.include('qualys: poll failed');
+        });
+    }
+
+    it('retries a 5xx answer and completes', async () => {
+        qualys.on(
+            'hld',
+            answer(503, simpleReturn(1999, 'We are performing scheduled maintenance on our System')),
+            answer(502, '<html><body>Bad Gateway</body></html>', HTML),
+            ok(hldPage(hostsRange(100, 2)))
+        );
+        const outcome = await drain(connectorPoll());
+
+        expect(outcome.error).to.equal(undefined);
+        expect(findingKeys(outcome.batches)).to.have.length(2);
+        expect(qualys.forms('hld')).to.have.length(3);
+        const summary = runSummaryOf(outcome.batches);
+        expect(summary).to.include({ outcome: 'complete', retries: 2 });
+    });
+
+    it('retries a page whose connection is reset half-way from the first host not yet delivered', async () => {
+        const page = hldPage(hostsRange(100, 5));
+        // The connection drops inside host 103: hosts 100-101 went out as a chunk, 102 was read but not delivered.
+        const cut = page.slice(0, page.indexOf('<ID>103</ID>'));
+        qualys.on('hld', resetAfter(cut), ok(hldPage(hostsRange(102, 3))));
+        const outcome = await drain(startPoll(testConfig(), undefined, h, { chunkHosts: 2 }));
+
+        expect(outcome.error).to.equal(undefined);
+        const forms = qualys.forms('hld');
+        expect(forms).to.have.length(2);
+        expect(forms[0]).not.to.have.property('id_min');
+        expect(forms[1]).to.include({ id_min: '102' });
+        expect(findingKeys(outcome.batches)).to.deep.equal(hostsRange(100, 5).map(host => `${host.id}:38794`));
+        expect(h.logger.messages('warn')).to.include('qualys: host detection page failed, retrying');
+    });
+
+    it('retries a truncated page a bounded number of times, then fails with protocol after the delivered hosts', async () => {
+        const truncated = ok(truncatedHldPage(hostsRange(102, 3), 2));
+        qualys.on(
+            'hld',
+            ok(hldPage(hostsRange(100, 2), { nextIdMin: 102 })),
+            truncated,
+            truncated,
+            truncated,
+            truncated
+        );
+        const outcome = await drain(
+            startPoll(testConfig({ truncationLimit: 2 }), undefined, h, { maxPageAttempts: 4 })
+        );
+
+        const error = pollError(outcome);
+        expect(error.kind).to.equal('protocol');
+        expect(error.message).to.match(/truncated/);
+        const forms = qualys.forms('hld');
+        expect(forms).to.have.length(5);
+        expect(forms.slice(1).map(form => form.id_min)).to.deep.equal(['102', '102', '102', '102']);
+        expect(findingKeys(outcome.batches)).to.deep.equal(['100:38794', '101:38794']);
+        expect(lastCheckpoint(outcome.batches).window?.nextIdMin).to.equal(102);
+        expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal(undefined);
+        expectFailedSummary(outcome, 'protocol');
+    });
+
+    it('fails with protocol when the answer is not a host detection document', async () => {
+        const other = ok('<?xml version="1.0"?><SCAN_LIST_OUTPUT><RESPONSE/></SCAN_LIST_OUTPUT>');
+        qualys.on('hld', other, other);
+        const outcome = await drain(startPoll(testConfig(), undefined, h, { maxPageAttempts: 2 }));
+
+        expect(pollError(outcome).kind).to.equal('protocol');
+        expectFailedSummary(outcome, 'protocol');
+    });
+
+    it('fails with a ConnectorError, its cause kept, when something other than Qualys fails', async () => {
+        h.pluginStore.getMany = () => Promise.reject(new Error('disk I/O error'));
+        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
+        const outcome = await drain(startPoll(testConfig({ kbEnrichment: true }), undefined, h));
+
+        const error = pollError(outcome);
+        expect(error.kind).to.equal('transient');
+        expect(error.message).to.contain('disk I/O error');
+        expect((error.cause as Error).message).to.equal('disk I/O error');
+        expectFailedSummary(outcome, 'transient');
+    });
+
+    it('fails with not_found when a 200 answer is an HTML page (a web console)', async () => {
+        qualys.on('hld', { ...ok('<html><body>Qualys login</body></html>'), headers: HTML });
+        const outcome = await drain(connectorPoll());
+
+        expect(pollError(outcome).kind).to.equal('not_found');
+        expect(qualys.forms('hld')).to.have.length(1);
+    });
+});

@@ -1,0 +1,200 @@
+import {
+    type Artifact,
+    ConnectorError,
+    GotHttpClientFactory,
+    type PollBatch,
+    type PollContext
+} from '@signal-connectors/connector-sdk';
+import {
+    CapturedLogger,
+    createTestContext,
+    FakeClock,
+    InMemoryKeyValueStore,
+    RecordingMetrics
+} from '@signal-connectors/connector-sdk/testing';
+import { QualysApiClient } from '../client/qualys-api-client.js';
+import { SubscriptionLimiterRegistry } from '../client/subscription-limiter-registry.js';
+import { validateQualysConfig } from '../config/qualys-config-validator.js';
+import type { QualysConfig } from '../model/index.js';
+import { KNOWLEDGE_BASE_ARTIFACT_TYPE, RUN_SUMMARY_ARTIFACT_TYPE, type RunSummary } from '../ocsf/index.js';
+import type { QualysCheckpoint } from '../poll/qualys-checkpoint.js';
+import { type PollTuning, pollQualys } from '../poll/qualys-poller.js';
+import { QUALYS_HOST } from './fake-qualys.js';
+
+/** The user name of the scripted subscription. */
+export const USERNAME = 'acme_ab12';
+/** A password distinctive enough that finding it anywhere is a leak, not a coincidence. */
+export const PASSWORD = 'Qu4lys-S3cret!pw';
+/** The connector id artifacts carry. */
+export const CONNECTOR_ID = 'signal-client.qualys';
+
+/**
+ * A validated config for the scripted subscription. Scans and KnowledgeBase enrichment are off unless a spec
+ * turns them on, so each spec scripts only the API it is about.
+ */
+export function testConfig(settings: Record<string, unknown> = {}): QualysConfig {
+    const result = validateQualysConfig({
+        host: QUALYS_HOST,
+        username: USERNAME,
+        password: PASSWORD,
+        scans: false,
+        kbEnrichment: false,
+        ...settings
+    });
+    if (!result.ok) throw new Error(`bad test config: ${JSON.stringify(result.problems)}`);
+    return result.config;
+}
+
+/** A poll context whose clock, log, plugin store, metrics and abort controller a spec can reach. */
+export interface PollHarness {
+    ctx: PollContext;
+    clock: FakeClock;
+    logger: CapturedLogger;
+    metrics: RecordingMetrics;
+    pluginStore: InMemoryKeyValueStore;
+    controller: AbortController;
+}
+
+/** Options of {@link pollHarness}. */
+export interface PollHarnessOptions {
+    /** A clock to share between harnesses (two instances on one limiter); else a new one. */
+    clock?: FakeClock;
+    /** Start time of a new clock (default 2024-05-14T10:00:00Z, after the scripted data's dates). */
+    now?: string;
+    /** Whether a new clock resolves sleeps at once (default true). */
+    autoAdvance?: boolean;
+    /** The plugin store, to carry the KnowledgeBase cache from one poll to the next. */
+    pluginStore?: InMemoryKeyValueStore;
+    instanceId?: string;
+}
+
+/**
+ * A poll context on a {@link FakeClock} (auto-advancing by default, so backoff and throttle waits take no real
+ * time but move the fake time exactly), a {@link CapturedLogger}, an in-memory plugin store and recorded
+ * metrics. HTTP goes through the real got client, on the same clock, with fixed jitter.
+ */
+export function pollHarness(options: PollHarnessOptions = {}): PollHarness {
+    const clock =
+        options.clock ??
+        new FakeClock({ now: options.now ?? '2024-05-14T10:00:00Z', autoAdvance: options.autoAdvance ?? true });
+    const instanceId = options.instanceId ?? 'qualys-test';
+    const logger = new CapturedLogger({ connector: CONNECTOR_ID, instance: instanceId });
+    const metrics = new RecordingMetrics();
+    const pluginStore = options.pluginStore ?? new InMemoryKeyValueStore();
+    const controller = new AbortController();
+    const ctx = createTestContext({
+        connectorId: CONNECTOR_ID,
+        instanceId,
+        clock,
+        logger,
+        metrics,
+        pluginStore,
+        signal: controller.signal,
+        http: new GotHttpClientFactory({ clock, random: () => 0.5 }),
+        runId: 'run-1'
+    });
+    return { ctx, clock, logger, metrics, pluginStore, controller };
+}
+
+/**
+ * The API client a connector poll makes (see `QualysConnector.poll`), for specs that call `pollQualys` directly
+ * to pass tuning: on the harness's clock and, when given, the registry's shared limiter.
+ */
+export function qualysApi(
+    config: QualysConfig,
+    h: PollHarness,
+    registry?: SubscriptionLimiterRegistry
+): QualysApiClient {
+    return new QualysApiClient(config, {
+        http: h.ctx.http,
+        logger: h.ctx.logger,
+        rateLimitPolicy: registry?.forSubscription(config.baseUrl, config.username),
+        clock: h.clock,
+        timeoutSeconds: config.timeoutSeconds
+    });
+}
+
+/** A registry of shared limiters on a fake clock, as the plugin's container would hold one. */
+export function limiterRegistry(clock: FakeClock): SubscriptionLimiterRegistry {
+    return new SubscriptionLimiterRegistry(clock);
+}
+
+/** `pollQualys` with a fresh client for `config` (and the registry's limiter, if any). */
+export function startPoll(
+    config: QualysConfig,
+    checkpoint: QualysCheckpoint | undefined,
+    h: PollHarness,
+    tuning: Partial<PollTuning> = {},
+    registry?: SubscriptionLimiterRegistry
+): AsyncGenerator<PollBatch<QualysCheckpoint>> {
+    return pollQualys(config, checkpoint, h.ctx, qualysApi(config, h, registry), tuning);
+}
+
+/** What a poll yielded before it ended, and the error it ended with, if any. */
+export interface PollOutcome {
+    batches: PollBatch<QualysCheckpoint>[];
+    error?: unknown;
+}
+
+/** Runs a poll to its end, keeping the batches and catching the error (a failed poll still yields batches). */
+export async function drain(poll: AsyncIterable<PollBatch<QualysCheckpoint>>): Promise<PollOutcome> {
+    const batches: PollBatch<QualysCheckpoint>[] = [];
+    try {
+        for await (const batch of poll) batches.push(batch);
+        return { batches };
+    } catch (error) {
+        return { batches, error };
+    }
+}
+
+/** The error a poll ended with, which must be a ConnectorError. */
+export function pollError(outcome: PollOutcome): ConnectorError {
+    if (!ConnectorError.is(outcome.error)) {
+        throw new Error(`expected the poll to fail with a ConnectorError, got ${String(outcome.error)}`);
+    }
+    return outcome.error;
+}
+
+/** Every artifact of the batches, in order. */
+export function artifactsOf(batches: PollBatch<QualysCheckpoint>[], type?: string): Artifact[] {
+    return batches.flatMap(batch => batch.artifacts).filter(artifact => type === undefined || artifact.type === type);
+}
+
+/** `hostId:qid` of every finding delivered, in order. */
+export function findingKeys(batches: PollBatch<QualysCheckpoint>[]): string[] {
+    return artifactsOf(batches, 'ocsf.vulnerability_finding').map(artifact => {
+        const data = artifact.data as { device: { uid: string }; finding_info: { analytic: { uid: string } } };
+        return `${data.device.uid}:${data.finding_info.analytic.uid}`;
+    });
+}
+
+/** The KnowledgeBase artifacts delivered. */
+export function kbArtifacts(batches: PollBatch<QualysCheckpoint>[]): Artifact[] {
+    return artifactsOf(batches, KNOWLEDGE_BASE_ARTIFACT_TYPE);
+}
+
+/** The run summary of a poll (its last artifact); fails when there is none. */
+export function runSummaryOf(batches: PollBatch<QualysCheckpoint>[]): RunSummary {
+    const summaries = artifactsOf(batches, RUN_SUMMARY_ARTIFACT_TYPE);
+    if (summaries.length !== 1) throw new Error(`expected one run summary, found ${summaries.length}`);
+    return summaries[0].data as RunSummary;
+}
+
+/** The checkpoint of the last batch. */
+export function lastCheckpoint(batches: PollBatch<QualysCheckpoint>[]): QualysCheckpoint {
+    const last = batches.at(-1);
+    if (last === undefined) throw new Error('the poll yielded no batch');
+    return last.checkpoint;
+}
+
+/**
+ * Waits (in real time, briefly) until `condition` holds: for a poll running in the background to reach a
+ * point, e.g. a throttle wait on a non-advancing fake clock. Fails after `timeoutMs`.
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!condition()) {
+        if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise(resolve => setTimeout(resolve, 1));
+    }
+}
