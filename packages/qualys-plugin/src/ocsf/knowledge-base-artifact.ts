@@ -9,9 +9,9 @@ export const KNOWLEDGE_BASE_ARTIFACT_TYPE = 'qualys.knowledge_base_vuln';
 
 /**
  * The artifact id of one version of a KnowledgeBase entry: `qkb_` + a hash of the connector, the instance, the
- * QID and its `LAST_SERVICE_MODIFICATION_DATETIME` (else its publication time). The instance is part of it
- * because an instance is one subscription, and a subscription may customise its KnowledgeBase; two instances on
- * the same subscription simply deliver the same entry twice under different ids.
+ * QID and its `LAST_SERVICE_MODIFICATION_DATETIME` (else its publication time). The poller caches entries per
+ * subscription (API server and user), so each version goes out once per subscription, from the instance that
+ * first needed it; the instance in the id keeps entries of different subscriptions apart.
  */
 export function kbArtifactId(vuln: KbSummary, source: ArtifactSource): string {
     return stableId('qkb_', [

@@ -75,7 +75,9 @@ export async function* pollQualys(
     const kb = new KnowledgeBaseEnricher({
         fetchKnowledgeBase: (params, signal) => api.fetchKnowledgeBase(params, signal),
         store: ctx.pluginStore,
-        keyPrefix: `kb:${new URL(config.baseUrl).host}`,
+        // One cache per subscription (API server + user), the same key as the shared rate limiter: a subscription
+        // may customise its KnowledgeBase, and its instances need each entry's long texts only once.
+        keyPrefix: `kb:${new URL(config.baseUrl).host}:${config.username.toLowerCase()}`,
         source,
         signal: ctx.signal,
         logger: ctx.logger
@@ -124,6 +126,8 @@ export async function* pollQualys(
             maxAttempts: tune.maxPageAttempts
         });
         for await (const chunk of chunks) {
+            // A page read before the abort may still be parsed from memory: hand none of it out once aborted.
+            ctx.signal.throwIfAborted();
             const artifacts: Artifact[] = [];
             const qids = chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid));
             const { summaries, artifacts: kbArtifacts } = config.kbEnrichment
@@ -157,11 +161,14 @@ export async function* pollQualys(
     } catch (error) {
         if (ctx.signal.aborted) throw error;
         summary.outcome = 'failed';
-        const failure = ConnectorError.is(error) ? error : new ConnectorError('transient', String(error));
+        const failure = ConnectorError.is(error)
+            ? error
+            : new ConnectorError('transient', String(error), { cause: error });
         summary.error = { kind: failure.kind, message: failure.message };
         ctx.logger.error('qualys: poll failed', { error: failure, hostsDelivered: summary.hosts });
         yield { artifacts: [finishSummary(summary, ctx, api, kb, source)], checkpoint, progress: progress() };
-        throw error;
+        // A poll fails with a ConnectorError, whatever failed: the host decides on retries by its kind.
+        throw failure;
     }
     yield { artifacts: [finishSummary(summary, ctx, api, kb, source)], checkpoint, progress: progress() };
 }
