@@ -244,7 +244,10 @@ export class SyntheticTenant implements DetectionSource {
     }
 }
 
-/** The current time at second precision, one second back so that it is strictly in the past of any poll. */
+/**
+ * Where a wall-clock tenant starts: a minute back, so that advances made soon after start (up to one a second)
+ * still land strictly before the window end of any poll started after them.
+ */
 function wallClockNow(): Date {
-    return new Date((Math.floor(Date.now() / 1000) - 1) * 1000);
+    return new Date((Math.floor(Date.now() / 1000) - 60) * 1000);
 }
