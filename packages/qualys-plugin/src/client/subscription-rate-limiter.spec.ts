@@ -234,6 +234,38 @@ describe('SubscriptionRateLimiter', () => {
         expect(requestTimes).to.deep.equal([start, start + 12_000]);
     });
 
+    it('says so in the log when it holds a call back for the reserve', async () => {
+        respond(
+            [200, '<SCAN_LIST_OUTPUT/>', { ...LIMITS, 'X-RateLimit-Remaining': '1' }],
+            [200, '<SCAN_LIST_OUTPUT/>', LIMITS]
+        );
+        const api = client(limiter());
+        await api.fetchScanList({});
+        const next = api.fetchScanList({});
+        await until(() => clock.pendingSleeps === 1);
+        expect(logger.messages('info').join('\n')).to.contain('Keeping a reserve of 2 scan_list calls: waiting 24 s');
+        await clock.advance(24_000);
+        await next;
+        expect(requestTimes).to.have.length(2);
+    });
+
+    it('hands a reserve wait longer than maxRetryWaitMs back as rate_limited instead of sleeping for hours', async () => {
+        // A daily limit of 30 calls frees one call every 48 min: the reserve of 2 would mean 2.4 h of silence.
+        const daily = { 'X-RateLimit-Limit': '30', 'X-RateLimit-Window-Sec': '86400', 'X-Concurrency-Limit-Limit': '1' };
+        respond([200, '<SCAN_LIST_OUTPUT/>', { ...daily, 'X-RateLimit-Remaining': '0' }]);
+        const api = client(limiter());
+        await api.fetchScanList({});
+        const error = await api.fetchScanList({}).then(
+            () => expect.fail('expected a failure'),
+            (e: unknown) => e as ConnectorError
+        );
+        expect(error.kind).to.equal('rate_limited');
+        expect(error.retryAfterMs).to.equal(3 * 2_880_000);
+        expect(error.message).to.contain('reserve of 2 calls');
+        expect(requestTimes).to.have.length(1);
+        expect(clock.pendingSleeps).to.equal(0);
+    });
+
     it('never deadlocks on the reserve when Qualys gives no window to wait for', async () => {
         respond([200, '<SCAN_LIST_OUTPUT/>', { 'X-RateLimit-Remaining': '0' }], [200, '<SCAN_LIST_OUTPUT/>']);
         const api = client(limiter());

@@ -75,8 +75,19 @@ export class SubscriptionRateLimiter implements RateLimitPolicy {
         for (;;) {
             signal?.throwIfAborted();
             const now = this.clock.now();
-            const waitMs = Math.max(state.blockedUntil - now, state.reserveWaitMs(now, this.options.reserve));
+            const blockedMs = state.blockedUntil - now;
+            const reserveMs = state.reserveWaitMs(now, this.options.reserve);
+            const waitMs = Math.max(blockedMs, reserveMs);
             if (waitMs > 0) {
+                // A wait past the ceiling goes back to the host's scheduler rather than holding a poll for hours.
+                if (waitMs > this.options.maxRetryWaitMs) throw this.longWaitError(endpoint, waitMs, reserveMs > blockedMs);
+                if (reserveMs > blockedMs && reserveMs >= 1000) {
+                    this.logger.info(
+                        `Keeping a reserve of ${this.options.reserve} ${endpoint} calls: waiting ` +
+                            `${Math.ceil(reserveMs / 1000)} s for the rate window to free one`,
+                        { endpoint, waitSeconds: Math.ceil(reserveMs / 1000), ...state.snapshot(1, undefined).rateLimit }
+                    );
+                }
                 await this.clock.sleep(waitMs, signal);
                 continue;
             }
@@ -186,6 +197,19 @@ export class SubscriptionRateLimiter implements RateLimitPolicy {
             hint:
                 `The ${response.endpoint} API of this subscription is blocked for ${formatDuration(waitMs)}; polls resume ` +
                 'after that. Poll less often, or ask Qualys support to raise the limit'
+        });
+    }
+
+    /** The error for a wait before a call that is too long to sit out within one poll. */
+    private longWaitError(endpoint: string, waitMs: number, forReserve: boolean): ConnectorError {
+        const why = forReserve
+            ? `only the reserve of ${this.options.reserve} calls is left in its rate window`
+            : 'Qualys blocked it';
+        return new ConnectorError('rate_limited', `The ${endpoint} API of this subscription cannot be called now: ${why}`, {
+            retryAfterMs: waitMs,
+            hint:
+                `The next call is allowed in ${formatDuration(waitMs)}; polls resume after that. Poll less often, ` +
+                'or ask Qualys support to raise the limit'
         });
     }
 
