@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import got from 'got';
 import type { HttpHeaders } from './http-client.js';
 
@@ -50,8 +50,7 @@ export function startAttempt(init: AttemptInit): Promise<AttemptResponse> {
         let settled = false;
         const request = got.stream(init.url, {
             method: init.method,
-            headers: init.headers,
-            body: init.body,
+            ...bodyOptions(init),
             throwHttpErrors: false,
             retry: { limit: 0 },
             // The response timeout is ours (below) so that it also covers a CONNECT through a proxy.
@@ -118,4 +117,15 @@ function isSameOrigin(location: string | undefined, from: URL): boolean {
     } catch {
         return false;
     }
+}
+
+/**
+ * The request body as a one-chunk stream with its length. got writes a string body asynchronously and destroys
+ * the request (and with it the response) when the response starts before that write has finished, which a fast
+ * server answering a small form does now and then; a piped stream body has no such race.
+ */
+function bodyOptions(init: AttemptInit): { headers: AttemptInit['headers']; body?: Readable } {
+    if (init.body === undefined) return { headers: init.headers };
+    const bytes = Buffer.from(init.body, 'utf8');
+    return { headers: { ...init.headers, 'content-length': String(bytes.length) }, body: Readable.from([bytes]) };
 }
