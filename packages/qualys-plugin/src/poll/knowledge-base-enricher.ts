@@ -1,7 +1,8 @@
-import type { Artifact, ArtifactSource, KeyValueStore, Logger } from '@signal-connectors/connector-sdk';
+import type { Artifact, ArtifactSource, Clock, KeyValueStore, Logger } from '@signal-connectors/connector-sdk';
 import type { KbSummary, KbVuln } from '../model/index.js';
 import { mapKbVuln, toKbSummary } from '../ocsf/index.js';
 import { parseKnowledgeBase } from '../xml/index.js';
+import { retryCall } from './retry-call.js';
 
 /** QIDs per KnowledgeBase call: long `ids` lists go in a POST body, and a page of 500 entries stays small. */
 const QIDS_PER_CALL = 500;
@@ -16,6 +17,9 @@ export interface KnowledgeBaseEnricherOptions {
     source: ArtifactSource;
     signal: AbortSignal;
     logger: Logger;
+    clock: Clock;
+    /** Told about each retried call, for the run summary. */
+    onRetry?: () => void;
     /** Summaries kept in memory; the rest are read back from the store (default 5,000). */
     memoryLimit?: number;
 }
@@ -110,8 +114,14 @@ export class KnowledgeBaseEnricher {
     }
 
     private async fetch(params: Record<string, string>): Promise<KbVuln[]> {
-        const xml = await this.options.fetchKnowledgeBase({ details: 'All', ...params }, this.options.signal);
-        const { vulns } = await parseKnowledgeBase(xml);
+        const { vulns } = await retryCall(
+            'KnowledgeBase call',
+            async () =>
+                parseKnowledgeBase(
+                    await this.options.fetchKnowledgeBase({ details: 'All', ...params }, this.options.signal)
+                ),
+            this.options
+        );
         this.stats.fetched += vulns.length;
         return vulns;
     }

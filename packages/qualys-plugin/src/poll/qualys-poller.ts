@@ -72,6 +72,11 @@ export async function* pollQualys(
         retries: 0,
         watermark: checkpoint.detectionWatermark
     };
+    // Pages, KnowledgeBase batches and scan lists read again after a failure; HTTP-level retries come on top.
+    let callRetries = 0;
+    const countRetry = (): void => {
+        callRetries += 1;
+    };
     const kb = new KnowledgeBaseEnricher({
         fetchKnowledgeBase: (params, signal) => api.fetchKnowledgeBase(params, signal),
         store: ctx.pluginStore,
@@ -80,7 +85,9 @@ export async function* pollQualys(
         keyPrefix: `kb:${new URL(config.baseUrl).host}:${config.username.toLowerCase()}`,
         source,
         signal: ctx.signal,
-        logger: ctx.logger
+        logger: ctx.logger,
+        clock: ctx.clock,
+        onRetry: countRetry
     });
     const progress = (): Record<string, number> => ({
         pages: summary.pages,
@@ -106,7 +113,10 @@ export async function* pollQualys(
                 overlapMs: config.windowOverlapMs,
                 initialLookbackMs: config.initialLookbackMs,
                 source,
-                signal: ctx.signal
+                signal: ctx.signal,
+                clock: ctx.clock,
+                logger: ctx.logger,
+                onRetry: countRetry
             });
             summary.scans = scans.artifacts.length;
             checkpoint = { ...checkpoint, scansSince: scans.scansSince, scanStates: scans.scanStates };
@@ -123,7 +133,8 @@ export async function* pollQualys(
             logger: ctx.logger,
             chunkHosts: tune.chunkHosts,
             chunkDetections: tune.chunkDetections,
-            maxAttempts: tune.maxPageAttempts
+            maxAttempts: tune.maxPageAttempts,
+            onRetry: countRetry
         });
         for await (const chunk of chunks) {
             // A page read before the abort may still be parsed from memory: hand none of it out once aborted.
@@ -166,11 +177,11 @@ export async function* pollQualys(
             : new ConnectorError('transient', String(error), { cause: error });
         summary.error = { kind: failure.kind, message: failure.message };
         ctx.logger.error('qualys: poll failed', { error: failure, hostsDelivered: summary.hosts });
-        yield { artifacts: [finishSummary(summary, ctx, api, kb, source)], checkpoint, progress: progress() };
+        yield { artifacts: [finishSummary(summary, ctx, api, kb, source, callRetries)], checkpoint, progress: progress() };
         // A poll fails with a ConnectorError, whatever failed: the host decides on retries by its kind.
         throw failure;
     }
-    yield { artifacts: [finishSummary(summary, ctx, api, kb, source)], checkpoint, progress: progress() };
+    yield { artifacts: [finishSummary(summary, ctx, api, kb, source, callRetries)], checkpoint, progress: progress() };
 }
 
 /** The host detection request parameters other than the window and the `id_min` cursor. */
@@ -198,7 +209,8 @@ function finishSummary(
     ctx: PollContext,
     api: QualysPollApi,
     kb: KnowledgeBaseEnricher,
-    source: ArtifactSource
+    source: ArtifactSource,
+    callRetries: number
 ): Artifact {
     const finished = ctx.clock.now();
     const stats = api.callStats();
@@ -206,7 +218,7 @@ function finishSummary(
     summary.durationMs = finished - Date.parse(summary.startedAt);
     summary.apiCalls = stats.calls;
     summary.throttled = stats.throttled;
-    summary.retries = stats.retries;
+    summary.retries = stats.retries + callRetries;
     summary.knowledgeBase = { ...kb.stats };
     ctx.metrics.increment('detections_total', {}, summary.detections);
     ctx.metrics.increment('hosts_total', {}, summary.hosts);

@@ -47,10 +47,15 @@ describe('pollQualys: scans', () => {
     after(() => nock.enableNetConnect());
     afterEach(() => nock.cleanAll());
 
-    it('lists scans of every state; with no watermark and no lookback it sends no launch filter', async () => {
+    it('lists scans of every state; with no watermark and no lookback it asks for the last 30 days explicitly', async () => {
         const { outcome, form } = await pollScans('2024-05-14T10:00:00Z', [FINISHED, RUNNING]);
 
-        expect(form).to.deep.equal({ show_ags: '1', show_op: '1', action: 'list' });
+        expect(form).to.deep.equal({
+            show_ags: '1',
+            show_op: '1',
+            action: 'list',
+            launched_after_datetime: '2024-04-14T10:00:00Z'
+        });
         expect(scansOf(outcome).map(scan => `${scan.ref} ${scan.state}`)).to.deep.equal([
             `${FINISHED.ref} Finished`,
             `${RUNNING.ref} Running`

@@ -1,12 +1,16 @@
-import type { Artifact, ArtifactSource } from '@signal-connectors/connector-sdk';
+import type { Artifact, ArtifactSource, Clock, Logger } from '@signal-connectors/connector-sdk';
 import type { QualysScan } from '../model/index.js';
 import { mapScan, normaliseScanState } from '../ocsf/index.js';
 import { parseScanList } from '../xml/index.js';
+import { retryCall } from './retry-call.js';
 import type { QualysCheckpoint } from './qualys-checkpoint.js';
 import { fromQualysTime, toQualysTime } from './qualys-time.js';
 
 /** States after which a scan does not change any more. */
 const FINAL_STATES = new Set(['Finished', 'Canceled', 'Error']);
+
+/** How far back a first poll lists scans without a configured lookback: Qualys' own default. */
+const FIRST_POLL_LOOKBACK_MS = 30 * 86_400_000;
 
 /** The scans part of a poll's outcome. */
 export interface ScanCollection {
@@ -30,15 +34,20 @@ export async function collectScans(options: {
     initialLookbackMs?: number;
     source: ArtifactSource;
     signal: AbortSignal;
+    clock: Clock;
+    logger: Logger;
+    onRetry?: () => void;
 }): Promise<ScanCollection> {
     const { checkpoint } = options;
-    let since = checkpoint.scansSince;
-    if (since === undefined && options.initialLookbackMs !== undefined) {
-        since = toQualysTime(options.pollStart - options.initialLookbackMs);
-    }
-    const params: Record<string, string> = { show_ags: '1', show_op: '1' };
-    if (since) params.launched_after_datetime = since;
-    const { scans } = await parseScanList(await options.fetchScanList(params, options.signal));
+    // A first poll asks for what Qualys lists by default (30 days), explicitly, unless a lookback is configured.
+    const since =
+        checkpoint.scansSince ?? toQualysTime(options.pollStart - (options.initialLookbackMs ?? FIRST_POLL_LOOKBACK_MS));
+    const params: Record<string, string> = { show_ags: '1', show_op: '1', launched_after_datetime: since };
+    const { scans } = await retryCall(
+        'scan list call',
+        async () => parseScanList(await options.fetchScanList(params, options.signal)),
+        options
+    );
 
     const delivered = checkpoint.scanStates ?? {};
     const artifacts: Artifact[] = [];
