@@ -89,7 +89,7 @@ export function formatPollReport(report: PollReport, format: PollReportFormat): 
     if (outcome.error !== undefined) {
         lines.push(`  error (${outcome.error.kind}): ${outcome.error.message}`);
         if (outcome.error.hint !== undefined) lines.push(`  hint: ${outcome.error.hint}`);
-        if (outcome.artifacts > 0) lines.push('  the artifacts above were committed; the next poll resumes after them');
+        lines.push('  the next poll continues from the last committed checkpoint: nothing delivered is lost');
     }
     if (report.nextRunAt !== undefined) lines.push(`  next run: ${formatWhen(report.nextRunAt, format.now)}`);
     return `${lines.join('\n')}\n`;
