@@ -10,7 +10,7 @@ export function notHostDetectionDocument(detail: string): ConnectorError {
     });
 }
 
-/** sax rejected the XML; `position` is e.g. `line 83, column 29`. */
+/** The XML parser rejected the document; `position` is e.g. `line 83, column 29`. */
 export function malformedHostDetections(position: string, hosts: number, reason: string): ConnectorError {
     return new ConnectorError('protocol', `malformed XML at ${position} after ${hosts} hosts: ${reason}`, {
         hint: `Qualys sent XML that cannot be parsed; ${RETRY_HINT} (if it persists, check proxies in between)`

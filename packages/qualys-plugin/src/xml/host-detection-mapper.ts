@@ -4,10 +4,29 @@ import { type FieldKind, readField } from './field-values.js';
 import { addUnmapped, elementText, keepUnmapped, type XmlElement } from './xml-element.js';
 
 type Target = Record<string, unknown>;
-type FieldTable<T> = ReadonlyMap<string, readonly [key: keyof T & string, kind: FieldKind]>;
+type Field<T> = readonly [key: keyof T & string, kind: FieldKind];
+
+/**
+ * Element name -> model field. Every element name is a new string, which a Map would hash on each lookup;
+ * comparing it with the one or two names of the same length is cheaper, and this runs for every element read.
+ */
+class FieldTable<T> {
+    private readonly byLength: (readonly [string, Field<T>])[][] = [];
+
+    constructor(entries: readonly (readonly [string, Field<T>])[]) {
+        for (const entry of entries) (this.byLength[entry[0].length] ??= []).push(entry);
+    }
+
+    get(name: string): Field<T> | undefined {
+        const candidates = this.byLength[name.length];
+        if (candidates === undefined) return undefined;
+        for (const [candidate, field] of candidates) if (candidate === name) return field;
+        return undefined;
+    }
+}
 
 /** HOST children that are plain values; containers (DNS_DATA, TAGS, DETECTION_LIST) are handled in code. */
-const HOST_FIELDS: FieldTable<QualysHost> = new Map([
+const HOST_FIELDS = new FieldTable<QualysHost>([
     ['ID', ['id', 'number']],
     ['ASSET_ID', ['assetId', 'number']],
     ['IP', ['ip', 'text']],
@@ -32,7 +51,7 @@ const HOST_FIELDS: FieldTable<QualysHost> = new Map([
 ]);
 
 /** DETECTION children that are plain values; QDS and QDS_FACTORS are handled in code. */
-const DETECTION_FIELDS: FieldTable<QualysDetection> = new Map([
+const DETECTION_FIELDS = new FieldTable<QualysDetection>([
     ['UNIQUE_VULN_ID', ['uniqueVulnId', 'text']],
     ['QID', ['qid', 'number']],
     ['TYPE', ['type', 'text']],
@@ -63,14 +82,14 @@ const DETECTION_FIELDS: FieldTable<QualysDetection> = new Map([
     ['ASSET_CVE', ['assetCve', 'text']]
 ]);
 
-const TAG_FIELDS: FieldTable<QualysTag> = new Map([
+const TAG_FIELDS = new FieldTable<QualysTag>([
     ['TAG_ID', ['id', 'text']],
     ['NAME', ['name', 'text']],
     ['COLOR', ['color', 'text']],
     ['BACKGROUND_COLOR', ['backgroundColor', 'text']]
 ]);
 
-const DNS_DATA_FIELDS: FieldTable<NonNullable<QualysHost['dnsData']>> = new Map([
+const DNS_DATA_FIELDS = new FieldTable<NonNullable<QualysHost['dnsData']>>([
     ['HOSTNAME', ['hostname', 'text']],
     ['DOMAIN', ['domain', 'text']],
     ['FQDN', ['fqdn', 'text']]
@@ -144,9 +163,9 @@ export function mapDetection(element: XmlElement): QualysDetection {
 /** `<QDS severity="HIGH">72</QDS>` -> `{ score: 72, severity: 'HIGH' }`. */
 function mapQds(element: XmlElement, detection: Target, unmapped: UnmappedFields): void {
     const score = readField('number', elementText(element));
-    const { severity, ...otherAttributes } = element.attributes ?? {};
+    const severity = element.attributes?.severity;
     if (typeof score === 'number') detection.qds = severity === undefined ? { score } : { score, severity };
-    if (score === undefined || Object.keys(otherAttributes).length > 0 || element.children !== undefined) {
+    if (score === undefined || hasOtherAttributes(element, 'severity') || element.children !== undefined) {
         keepUnmapped(unmapped, element);
     }
 }
@@ -158,11 +177,19 @@ function mapQdsFactors(element: XmlElement, factors: Record<string, string>, unm
         const name = child.attributes?.name;
         if (child.name === 'QDS_FACTOR' && name !== undefined && child.children === undefined) {
             const value = elementText(child);
-            Object.defineProperty(factors, name, { value, enumerable: true, writable: true, configurable: true });
+            // Assigned where possible (one per detection adds up); `__proto__` must be defined to stay data.
+            if (name !== '__proto__') factors[name] = value;
+            else Object.defineProperty(factors, name, { value, enumerable: true, writable: true, configurable: true });
         } else {
             keepUnmapped(container(unmapped, element.name), child);
         }
     }
+}
+
+/** True when the element has an attribute other than `known`. */
+function hasOtherAttributes(element: XmlElement, known: string): boolean {
+    for (const name in element.attributes) if (name !== known) return true;
+    return false;
 }
 
 function mapTags(element: XmlElement, hostUnmapped: UnmappedFields): QualysTag[] {

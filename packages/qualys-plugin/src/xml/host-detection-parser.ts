@@ -11,11 +11,12 @@ import {
 import { mapHost } from './host-detection-mapper.js';
 import {
     ChunkDecoder,
-    createStrictSaxParser,
-    isRecoverableSaxError,
+    createXmlParser,
+    isRecoverableXmlError,
     MAX_SAX_WRITE,
-    saxErrorReason,
-    saxPosition
+    MISMATCHED_CLOSE_TAG,
+    xmlErrorReason,
+    xmlPosition
 } from './sax-input.js';
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
 import { childText, elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
@@ -41,7 +42,7 @@ type Collected = 'host' | 'datetime' | 'warning' | 'error';
  * stream failing as `transient`. Hosts yielded before a failure stay valid: callers checkpoint by host id.
  */
 export class HostDetectionParser {
-    private readonly parser = createStrictSaxParser();
+    private readonly parser = createXmlParser();
     private readonly input = new ChunkDecoder();
     private readonly builder = new XmlTreeBuilder();
     private readonly queue: ParsedHost[] = [];
@@ -57,6 +58,10 @@ export class HostDetectionParser {
     private errorDocumentChars = 0;
     private failure: ConnectorError | undefined;
     private started = false;
+    /** A close tag reported but not applied yet: saxes checks its name only after reporting it. */
+    private closePending = false;
+    /** Whether the tag being read has attributes: saxes reports each before the tag. */
+    private tagHasAttributes = false;
 
     /** @param body the response body, e.g. a Node readable stream or an async generator of chunks. */
     constructor(private readonly body: AsyncIterable<Buffer | string>) {
@@ -77,7 +82,7 @@ export class HostDetectionParser {
         try {
             for (let chunk = await this.read(iterator); chunk !== undefined; chunk = await this.read(iterator)) {
                 const text = this.input.decode(chunk);
-                // Large chunks go to sax in slices, so one write never completes more than a few hosts.
+                // Large chunks go to the parser in slices, so one write never completes more than a few hosts.
                 for (let offset = 0; offset < text.length; offset += MAX_SAX_WRITE) {
                     this.write(text.length <= MAX_SAX_WRITE ? text : text.slice(offset, offset + MAX_SAX_WRITE));
                     yield* this.drain();
@@ -119,6 +124,7 @@ export class HostDetectionParser {
         }
         try {
             this.parser.write(text);
+            if (this.closePending) this.settleClose();
         } catch (error) {
             if (!ConnectorError.is(error)) throw error;
             // Whatever follows a complete document (comments, stray bytes) cannot change what was read.
@@ -135,25 +141,41 @@ export class HostDetectionParser {
 
     private attachHandlers(): void {
         const parser = this.parser;
-        parser.onopentagstart = tag => {
+        // saxes reports a close tag first and fails on a name that does not match the open element just after. A
+        // close therefore takes effect at the next event (or the end of the write), and a mismatch cancels it:
+        // an element, a host above all, is never completed by a close tag that turns out to be wrong.
+        parser.on('opentagstart', tag => {
+            if (this.closePending) this.settleClose();
             // Checked before attributes are read: an HTML page fails on its root, not on an unquoted attribute.
             if (this.rootName === undefined) this.acceptRoot(tag.name);
-        };
-        parser.onopentag = tag => this.open(tag.name, tag.attributes as Record<string, string>);
-        parser.onclosetag = () => this.close();
-        parser.ontext = text => {
+        });
+        // Most tags have no attributes; the flag spares looking into an empty object for every one of them.
+        parser.on('attribute', () => {
+            this.tagHasAttributes = true;
+        });
+        parser.on('opentag', tag => {
+            const attributes = this.tagHasAttributes ? tag.attributes : undefined;
+            this.tagHasAttributes = false;
+            this.open(tag.name, attributes);
+        });
+        parser.on('closetag', () => {
+            if (this.closePending) this.settleClose();
+            this.closePending = true;
+        });
+        const text = (text: string): void => {
+            if (this.closePending) this.settleClose();
             if (this.collecting !== undefined) this.builder.text(text);
         };
-        parser.oncdata = parser.ontext;
-        parser.onerror = error => {
-            if (isRecoverableSaxError(error)) {
-                this.builder.stripCharacterReferences = true;
-                parser.resume();
-                return;
-            }
+        parser.on('text', text);
+        parser.on('cdata', text);
+        parser.on('error', error => {
+            const reason = xmlErrorReason(error);
+            if (isRecoverableXmlError(reason)) return;
+            if (reason === MISMATCHED_CLOSE_TAG) this.closePending = false;
+            else if (this.closePending) this.settleClose();
             if (this.rootName === undefined) throw notHostDetectionDocument('not XML');
-            throw malformedHostDetections(saxPosition(parser), this.result.hostCount, saxErrorReason(error));
-        };
+            throw malformedHostDetections(xmlPosition(parser), this.result.hostCount, reason);
+        });
     }
 
     private acceptRoot(name: string): void {
@@ -161,7 +183,7 @@ export class HostDetectionParser {
         if (name !== ROOT && !SIMPLE_RETURN_ROOTS.includes(name)) throw notHostDetectionDocument(`root <${name}>`);
     }
 
-    private open(name: string, attributes: Record<string, string>): void {
+    private open(name: string, attributes: Record<string, string> | undefined): void {
         if (this.collecting !== undefined) return this.builder.open(name, attributes);
         if (this.skipDepth > 0) {
             this.skipDepth += 1;
@@ -195,7 +217,8 @@ export class HostDetectionParser {
         }
     }
 
-    private close(): void {
+    private settleClose(): void {
+        this.closePending = false;
         if (this.collecting !== undefined) {
             const element = this.builder.close();
             if (this.builder.depth > 0) return;

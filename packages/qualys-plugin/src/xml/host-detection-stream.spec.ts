@@ -63,7 +63,7 @@ describe('HostDetectionParser on a large stream', function () {
         );
     });
 
-    it('tokenizes the same stream with the same sax setup (the practical limit)', async () => {
+    it('tokenizes the same stream with the same parser setup (the practical limit)', async () => {
         const stats = { bytes: 0 };
         const started = performance.now();
         const result = await tokenizeOnly(generatedHostDetections(HOSTS / 10, DETECTIONS_PER_HOST, stats));

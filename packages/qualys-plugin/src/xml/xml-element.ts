@@ -1,30 +1,29 @@
 import type { UnmappedFields } from '../model/index.js';
 import {
-    createStrictSaxParser,
-    isRecoverableSaxError,
-    stripInvalidCharacterReferences,
-    stripInvalidXmlCharacters
+    ChunkDecoder,
+    createXmlParser,
+    isRecoverableXmlError,
+    MISMATCHED_CLOSE_TAG,
+    xmlErrorReason
 } from './sax-input.js';
 
 /** A parsed element: just enough of XML to map Qualys records. */
 export interface XmlElement {
     name: string;
-    /** Present only when the element has attributes. */
+    /** Undefined when the element has no attributes. */
     attributes?: Record<string, string>;
     /** Text and CDATA of the element itself, concatenated in document order, untrimmed. */
     text: string;
-    /** Present only when the element has child elements. */
+    /** Undefined when the element has no child elements. */
     children?: XmlElement[];
 }
 
 /**
- * Builds {@link XmlElement} trees from sax events. Used for one record at a time (a HOST, a WARNING, a
+ * Builds {@link XmlElement} trees from parser events. Used for one record at a time (a HOST, a WARNING, a
  * SIMPLE_RETURN), so the streaming parser never holds more than the record being read.
  */
 export class XmlTreeBuilder {
     private readonly stack: XmlElement[] = [];
-    /** Set once sax kept an invalid character reference verbatim; closing elements then remove such references. */
-    stripCharacterReferences = false;
 
     /** Elements currently open in this builder. */
     get depth(): number {
@@ -36,14 +35,13 @@ export class XmlTreeBuilder {
         return this.stack[0];
     }
 
-    /** Opens an element as a child of the innermost open one. */
-    open(name: string, attributes: Record<string, string>): void {
-        const element: XmlElement = { name, text: '' };
-        for (const _ in attributes) {
-            // sax creates a fresh attributes object per tag, so keeping the reference is safe.
-            element.attributes = attributes;
-            break;
-        }
+    /**
+     * Opens an element as a child of the innermost open one. `attributes` is undefined for an element without any;
+     * the parser creates a fresh object per tag, so keeping the reference is safe.
+     */
+    open(name: string, attributes: Record<string, string> | undefined): void {
+        // Every element gets the same four properties, so the mappers' property reads stay monomorphic.
+        const element: XmlElement = { name, text: '', attributes, children: undefined };
         const parent = this.stack[this.stack.length - 1];
         if (parent !== undefined) (parent.children ??= []).push(element);
         this.stack.push(element);
@@ -59,7 +57,6 @@ export class XmlTreeBuilder {
     close(): XmlElement {
         const element = this.stack.pop();
         if (element === undefined) throw new Error('XmlTreeBuilder.close() without an open element');
-        if (this.stripCharacterReferences) element.text = stripInvalidCharacterReferences(element.text);
         return element;
     }
 }
@@ -108,7 +105,7 @@ export function keepUnmapped(target: UnmappedFields, element: XmlElement): void 
     addUnmapped(target, element.name, elementToUnmapped(element));
 }
 
-/** Thrown from sax handlers to end a synchronous parse early. */
+/** Thrown from parser handlers to end a synchronous parse early. */
 class StopParsing extends Error {}
 
 /**
@@ -117,33 +114,57 @@ class StopParsing extends Error {}
  * A parse error after the root opened returns what was read; anything else returns undefined.
  */
 export function parseSmallDocument(xml: string, roots: readonly string[]): XmlElement | undefined {
-    const parser = createStrictSaxParser();
+    const parser = createXmlParser();
+    const input = new ChunkDecoder();
     const builder = new XmlTreeBuilder();
     let accepted = false;
+    let hasAttributes = false;
     let complete: XmlElement | undefined;
-    parser.onopentag = tag => {
-        if (!accepted) {
-            accepted = roots.includes(tag.name);
-            if (!accepted) throw new StopParsing();
-        }
-        builder.open(tag.name, tag.attributes as Record<string, string>);
-    };
-    parser.ontext = text => builder.text(text);
-    parser.oncdata = text => builder.text(text);
-    parser.onclosetag = () => {
+    // A close takes effect at the next event, so a mismatched close tag (reported, then failed) closes nothing.
+    let closePending = false;
+    const settleClose = (): void => {
+        closePending = false;
         const element = builder.close();
         if (builder.depth === 0) {
             complete = element;
             throw new StopParsing();
         }
     };
-    parser.onerror = error => {
-        if (!isRecoverableSaxError(error)) throw new StopParsing();
-        builder.stripCharacterReferences = true;
-        parser.resume();
+    const text = (text: string): void => {
+        if (closePending) settleClose();
+        builder.text(text);
     };
+    parser.on('opentagstart', tag => {
+        if (closePending) settleClose();
+        if (!accepted) {
+            accepted = roots.includes(tag.name);
+            if (!accepted) throw new StopParsing();
+        }
+    });
+    parser.on('attribute', () => {
+        hasAttributes = true;
+    });
+    parser.on('opentag', tag => {
+        builder.open(tag.name, hasAttributes ? tag.attributes : undefined);
+        hasAttributes = false;
+    });
+    parser.on('text', text);
+    parser.on('cdata', text);
+    parser.on('closetag', () => {
+        if (closePending) settleClose();
+        closePending = true;
+    });
+    parser.on('error', error => {
+        const reason = xmlErrorReason(error);
+        if (isRecoverableXmlError(reason)) return;
+        if (reason === MISMATCHED_CLOSE_TAG) closePending = false;
+        else if (closePending) settleClose();
+        throw new StopParsing();
+    });
     try {
-        parser.write(stripInvalidXmlCharacters(xml)).close();
+        parser.write(input.decode(xml) + input.end());
+        if (closePending) settleClose();
+        parser.close();
     } catch (error) {
         if (!(error instanceof StopParsing)) throw error;
     }
@@ -153,16 +174,17 @@ export function parseSmallDocument(xml: string, roots: readonly string[]): XmlEl
 
 /** The name of a document's root element, read without parsing further; undefined when there is none. */
 export function documentRootName(xml: string): string | undefined {
-    const parser = createStrictSaxParser();
+    const parser = createXmlParser();
     let root: string | undefined;
-    parser.onopentagstart = tag => {
+    parser.on('opentagstart', tag => {
         root = tag.name;
         throw new StopParsing();
-    };
-    parser.onerror = () => {
-        throw new StopParsing();
-    };
+    });
+    parser.on('error', error => {
+        if (!isRecoverableXmlError(xmlErrorReason(error))) throw new StopParsing();
+    });
     try {
+        // Only the prolog is read, where nothing needs the repairs of a ChunkDecoder.
         parser.write(xml);
     } catch (error) {
         if (!(error instanceof StopParsing)) throw error;
