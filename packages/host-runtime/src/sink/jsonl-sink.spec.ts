@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,11 +162,36 @@ describe('JsonlSink', () => {
         expect(readFileSync(join(root, 'artifacts', 'qualys-prod'), 'utf8')).to.equal('not a directory');
     });
 
-    it('rejects when the directory is not writable', async function () {
-        if (process.getuid?.() === 0) this.skip(); // root ignores file permissions
+    it('rejects when the directory is not writable', async () => {
         chmodSync(root, 0o555);
+        if (process.getuid?.() === 0) {
+            // Root ignores file permissions: write as `nobody` in a child process instead.
+            const script = [
+                `import { JsonlSink } from ${JSON.stringify(new URL('./jsonl-sink.js', import.meta.url).href)};`,
+                `const sink = new JsonlSink({ path: ${JSON.stringify(join(root, 'artifacts'))} });`,
+                "sink.write('qualys-prod', [{ id: 'a1', type: 't', time: '2025-03-04T00:00:00Z', source: { connector: 'c', instance: 'i' }, data: {} }])",
+                '    .then(() => console.log("written"), error => console.log(error.message));'
+            ].join('\n');
+            const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+                uid: 65534,
+                gid: 65534,
+                encoding: 'utf8'
+            });
+            expect(result.stdout).to.contain('write access');
+            return;
+        }
         const error = await rejection(create().write('qualys-prod', [artifact(1)]));
         expect(error.message).to.contain('write access');
+    });
+
+    it('rejects a real disk-full write (ENOSPC from /dev/full) with what to do', async () => {
+        const dir = join(root, 'artifacts', 'qualys-prod');
+        mkdirSync(dir, { recursive: true });
+        symlinkSync('/dev/full', join(dir, '2025-03-04.jsonl'));
+        const error = await rejection(create().write('qualys-prod', [artifact(1)]));
+        expect(error).to.be.instanceOf(SinkError);
+        expect(error.message).to.contain('free space');
+        expect((error as SinkError).code).to.equal('ENOSPC');
     });
 
     it('starts a new line after a partial line left by a crash', async () => {
