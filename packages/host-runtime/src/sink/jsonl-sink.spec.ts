@@ -204,12 +204,25 @@ describe('JsonlSink', () => {
         expect(JSON.parse(lines[2])).to.deep.equal(artifact(2));
     });
 
-    it('writes a batch of 5,000 artifacts of about 1.5 KB in one go', async () => {
+    it('writes a batch of 5,000 artifacts of about 1.5 KB in slices of 256, in order, with one fsync', async () => {
         const sink = create();
         const batch = Array.from({ length: 5000 }, (_, i) => artifact(i, 1400));
         await sink.write('qualys-prod', batch);
-        expect(sink.events.filter(event => event === 'write')).to.have.length(1);
-        expect(readLines(join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl'))).to.have.length(5000);
+        expect(sink.events.filter(event => event === 'write')).to.have.length(Math.ceil(5000 / 256));
+        expect(sink.events.filter(event => event === 'sync')).to.have.length(1);
+        expect(readLines(join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl'))).to.deep.equal(batch);
+    });
+
+    it('cuts off every slice already written when a later slice fails', async () => {
+        const sink = create();
+        await sink.write('qualys-prod', [artifact(1)]);
+        const file = join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl');
+        const before = readFileSync(file);
+        const batch: unknown[] = Array.from({ length: 600 }, (_, i) => artifact(i + 2));
+        batch[500] = { id: 'bad', value: 10n }; // a BigInt cannot be serialised: the third slice fails
+        const error = await rejection(sink.write('qualys-prod', batch as Artifact[]));
+        expect(error).to.be.instanceOf(TypeError);
+        expect(readFileSync(file).equals(before)).to.equal(true);
     });
 
     it('keeps concurrent batches of one instance whole, and refuses unsafe instance ids', async () => {

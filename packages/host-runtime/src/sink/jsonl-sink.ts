@@ -4,6 +4,9 @@ import type { Artifact, Logger } from '@signal-connectors/connector-sdk';
 import type { ArtifactSink } from './artifact-sink.js';
 import { errnoCode, fileErrorAdvice, SinkError, toJsonLines } from './sink-error.js';
 
+/** Artifacts serialised and written per `write` call (a few hundred KB of JSON). */
+const ARTIFACTS_PER_WRITE = 256;
+
 /** Options of {@link JsonlSink}. */
 export interface JsonlSinkOptions {
     /** Root directory of the files; created when missing. */
@@ -97,19 +100,26 @@ export class JsonlSink implements ArtifactSink {
     }
 
     private async append(instanceId: string, artifacts: readonly Artifact[]): Promise<void> {
-        const lines = toJsonLines(artifacts);
         const file = await this.fileFor(instanceId, utcDay(this.now()));
-        const data = Buffer.from(file.endsWithNewline ? lines : `\n${lines}`, 'utf8');
         const sizeBefore = file.size;
+        let size = sizeBefore;
+        let prefix = file.endsWithNewline ? '' : '\n';
         try {
-            let written = 0;
-            while (written < data.length) {
-                const { bytesWritten } = await file.handle.write(data, written, data.length - written);
-                written += bytesWritten;
+            // Serialised and written a slice at a time, so a large batch is never held as one string and one
+            // buffer on top of its artifacts; a failure part-way is cut off again below.
+            for (let start = 0; start < artifacts.length; start += ARTIFACTS_PER_WRITE) {
+                const data = Buffer.from(prefix + toJsonLines(artifacts.slice(start, start + ARTIFACTS_PER_WRITE)));
+                prefix = '';
+                for (let written = 0; written < data.length; ) {
+                    written += (await file.handle.write(data, written, data.length - written)).bytesWritten;
+                }
+                size += data.length;
             }
             await this.syncFile(file.handle);
         } catch (error) {
             await this.rollBack(instanceId, file, sizeBefore);
+            // An artifact that is not JSON is the plugin's bug, not the disk's: report it as it is.
+            if (error instanceof TypeError) throw error;
             const code = errnoCode(error);
             throw new SinkError(
                 'jsonl',
@@ -118,7 +128,7 @@ export class JsonlSink implements ArtifactSink {
                 { code, cause: error }
             );
         }
-        file.size = sizeBefore + data.length;
+        file.size = size;
         file.endsWithNewline = true;
     }
 

@@ -32,8 +32,8 @@ export interface PollTuning {
 }
 
 const DEFAULT_TUNING: PollTuning = {
-    chunkHosts: 500,
-    chunkDetections: 5000,
+    chunkHosts: 200,
+    chunkDetections: 2000,
     maxPageAttempts: 4,
     kbRefreshEveryMs: 6 * 3_600_000
 };
