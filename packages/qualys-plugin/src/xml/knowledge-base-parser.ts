@@ -1,14 +1,12 @@
 import { ConnectorError } from '@signal-connectors/connector-sdk';
 import type { KbVuln, QualysCvss, UnmappedFields } from '../model/index.js';
-import { cleanUrl } from './field-values.js';
+import { parseQualysRecordList } from './qualys-record-list.js';
 import { addUnmapped } from './xml-element.js';
 import {
-    childElement,
     children,
     childText,
     keepAll,
     mapElement,
-    parseQualysDocument,
     textOf,
     type Xml2jsFieldTable,
     type Xml2jsValue
@@ -57,17 +55,12 @@ const SOFTWARE_FIELDS: Xml2jsFieldTable = new Map([
  * A `SIMPLE_RETURN` root throws its mapped ConnectorError; other failures are `protocol` ConnectorErrors.
  */
 export async function parseKnowledgeBase(xml: string): Promise<KnowledgeBaseResponse> {
-    const root = await parseQualysDocument(xml, 'KNOWLEDGE_BASE_VULN_LIST_OUTPUT', 'KnowledgeBase');
-    const response = childElement(root, 'RESPONSE');
-    const result: KnowledgeBaseResponse = { vulns: [] };
-    for (const list of children(response, 'VULN_LIST')) {
-        if (typeof list === 'object') for (const vuln of children(list, 'VULN')) result.vulns.push(mapVuln(vuln));
-    }
-    const datetime = childText(response, 'DATETIME');
-    if (datetime !== undefined) result.responseDatetime = datetime;
-    const url = childText(childElement(response, 'WARNING'), 'URL');
-    if (url !== undefined) result.warningUrl = cleanUrl(url);
-    return result;
+    const { records, ...rest } = await parseQualysRecordList(
+        xml,
+        { root: 'KNOWLEDGE_BASE_VULN_LIST_OUTPUT', list: 'VULN_LIST', item: 'VULN', document: 'KnowledgeBase' },
+        mapVuln
+    );
+    return { vulns: records, ...rest };
 }
 
 function mapVuln(value: Xml2jsValue): KbVuln {

@@ -1,18 +1,8 @@
 import { ConnectorError } from '@signal-connectors/connector-sdk';
 import type { QualysScan, UnmappedFields } from '../model/index.js';
-import { cleanUrl } from './field-values.js';
+import { parseQualysRecordList } from './qualys-record-list.js';
 import { addUnmapped } from './xml-element.js';
-import {
-    childElement,
-    children,
-    childText,
-    keepAll,
-    mapElement,
-    parseQualysDocument,
-    textOf,
-    type Xml2jsFieldTable,
-    type Xml2jsValue
-} from './xml2js-document.js';
+import { keepAll, mapElement, textOf, type Xml2jsFieldTable, type Xml2jsValue } from './xml2js-document.js';
 
 /** A parsed scan list response (`SCAN_LIST_OUTPUT`). */
 export interface ScanListResponse {
@@ -53,17 +43,12 @@ const OPTION_PROFILE_FIELDS: Xml2jsFieldTable = new Map([
  * other failures are `protocol` ConnectorErrors.
  */
 export async function parseScanList(xml: string): Promise<ScanListResponse> {
-    const root = await parseQualysDocument(xml, 'SCAN_LIST_OUTPUT', 'scan list');
-    const response = childElement(root, 'RESPONSE');
-    const result: ScanListResponse = { scans: [] };
-    for (const list of children(response, 'SCAN_LIST')) {
-        if (typeof list === 'object') for (const scan of children(list, 'SCAN')) result.scans.push(mapScan(scan));
-    }
-    const datetime = childText(response, 'DATETIME');
-    if (datetime !== undefined) result.responseDatetime = datetime;
-    const url = childText(childElement(response, 'WARNING'), 'URL');
-    if (url !== undefined) result.warningUrl = cleanUrl(url);
-    return result;
+    const { records, ...rest } = await parseQualysRecordList(
+        xml,
+        { root: 'SCAN_LIST_OUTPUT', list: 'SCAN_LIST', item: 'SCAN', document: 'scan list' },
+        mapScan
+    );
+    return { scans: records, ...rest };
 }
 
 function mapScan(value: Xml2jsValue): QualysScan {
