@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { tokenizeOnly } from '@signal-connectors/qualys-plugin/xml';
 import { parseStringPromise } from 'xml2js';
 
 /** The baselines: a whole-document xml2js parse (what most peers do), and the streaming parser's tokenizer alone. */
@@ -23,19 +24,6 @@ export interface ReplayResult {
     maxRssBytes: number;
 }
 
-type TokenizeOnly = (body: AsyncIterable<Buffer | string>) => Promise<{ bytes: number; elements: number }>;
-
-/**
- * The plugin's `tokenizeOnly`. It is exported by the plugin's `xml` module, which the package's `exports` map
- * does not publish, so it is loaded by file URL next to the package's resolved entry.
- */
-async function loadTokenizeOnly(): Promise<TokenizeOnly> {
-    const entry = import.meta.resolve('@signal-connectors/qualys-plugin');
-    const module = (await import(new URL('./xml/index.js', entry).href)) as { tokenizeOnly?: TokenizeOnly };
-    if (typeof module.tokenizeOnly !== 'function') throw new Error(`no tokenizeOnly in the plugin's xml module`);
-    return module.tokenizeOnly;
-}
-
 /**
  * Parses every page once and times it.
  * - `tokenize`: the page streamed from its file (64 KiB chunks) through `tokenizeOnly`: decoding, the clean-up
@@ -44,7 +32,6 @@ async function loadTokenizeOnly(): Promise<TokenizeOnly> {
  *   arrived), then `parseStringPromise(text)` with xml2js' defaults, timed.
  */
 export async function replayPages(task: ReplayTask): Promise<ReplayResult> {
-    const tokenizeOnly = task.mode === 'tokenize' ? await loadTokenizeOnly() : undefined;
     let bytes = 0;
     let ms = 0;
     let cpuMs = 0;
@@ -53,7 +40,7 @@ export async function replayPages(task: ReplayTask): Promise<ReplayResult> {
         return (used.user + used.system) / 1000;
     };
     for (const file of task.files) {
-        if (tokenizeOnly !== undefined) {
+        if (task.mode === 'tokenize') {
             const [started, cpu] = [performance.now(), process.cpuUsage()];
             const result = await tokenizeOnly(createReadStream(file, { highWaterMark: 64 * 1024 }));
             ms += performance.now() - started;
