@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { detectionArtifactId, detectionKey, detectionVersion } from './detection-identity.js';
-import { fullDetection, fullHost, SOURCE } from './test-data.js';
+import { fullDetection, fullHost, SOURCE } from '../test/ocsf-test-data.js';
 
 const INSTANCE = SOURCE.instance;
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { mapHost } from './device-mapper.js';
-import { fullHost } from './test-data.js';
+import { fullHost } from '../test/ocsf-test-data.js';
 
 describe('mapHost', () => {
     it('classifies the OS family from the Qualys OS string', () => {

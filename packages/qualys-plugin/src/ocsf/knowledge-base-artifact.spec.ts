@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { kbArtifactId, mapKbVuln, toKbSummary } from './knowledge-base-artifact.js';
-import { fullKbSummary, fullKbVuln, SOURCE, undefinedPaths } from './test-data.js';
+import { fullKbSummary, fullKbVuln, SOURCE, undefinedPaths } from '../test/ocsf-test-data.js';
 
 describe('mapKbVuln', () => {
     it('delivers the full entry, long texts included, timed at its last service modification', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { mapRunSummary, type RunSummary } from './run-summary-artifact.js';
-import { SOURCE, undefinedPaths } from './test-data.js';
+import { SOURCE, undefinedPaths } from '../test/ocsf-test-data.js';
 
 function summary(overrides: Partial<RunSummary> = {}): RunSummary {
     return {

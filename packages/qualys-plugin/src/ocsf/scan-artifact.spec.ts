@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { mapScan, normaliseScanState } from './scan-artifact.js';
-import { fullScan, SOURCE, undefinedPaths } from './test-data.js';
+import { fullScan, SOURCE, undefinedPaths } from '../test/ocsf-test-data.js';
 
 describe('mapScan', () => {
     it('delivers the scan, timed at its launch', () => {
