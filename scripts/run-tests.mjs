@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['connector-sdk', 'qualys-plugin', 'host-runtime'];
+const packages = ['connector-sdk', 'qualys-sandbox', 'qualys-plugin', 'host-runtime', 'workbench'];
 const only = process.argv.slice(2);
 const resultsDir = join(root, '.test-results');
 rmSync(resultsDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import nock from 'nock';
 import { SubscriptionLimiterRegistry } from './client/subscription-limiter-registry.js';
 import { QUALYS_MANIFEST } from './config/qualys-config-validator.js';
 import { QualysConnector } from './qualys-connector.js';
-import { QualysSandbox } from './sandbox/index.js';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { answer, FakeQualys, ok } from './test/fake-qualys.js';
 import { instanceConnector, pluginContainers, registryOf } from './test/plugin-container.js';
 import { drain, pollHarness, testConfig, until } from './test/poll-harness.js';

@@ -1,15 +1,16 @@
 /**
- * The `signal-client` command line and the `npm start` demo: entry points (`runCli`, `runStart`), and the pieces
- * they are made of, for hosts that embed the runtime with their own command line.
+ * The `signal-client` command line: its entry point (`runCli`) and the pieces it is made of, for hosts that embed
+ * the runtime with their own command line.
  */
-export { CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, formatProblem } from './cli-error.js';
-export { processIo, type CliIo, type CliStream } from './cli-io.js';
+export { addLoggingOptions, type GlobalOptions } from './cli-context.js';
+export { CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, formatProblem, plural } from './cli-error.js';
+export { processIo, writeLine, type CliIo, type CliStream } from './cli-io.js';
+export { serveConfig } from './commands/run-command.js';
+export { exitWhenFlushed } from './exit-when-flushed.js';
+export { formatCount, formatTimestamp } from './output-format.js';
 export { setUpLogging, silentLoggerFactory, type CliLogging, type LoggingOptions } from './cli-logging.js';
 export { checkConfigFile, type ConfigCheck } from './config-check.js';
 export { CountingSink } from './counting-sink.js';
-export { DEMO_INSTANCE_ID, DEMO_TENANT, demoConfig, type DemoConfigOptions } from './demo/demo-config.js';
-export { runDemo, type DemoOptions } from './demo/demo-runner.js';
-export { DEMO_POLLS_ENV, runStart, type StartOptions } from './demo/start-program.js';
 export { readInstanceStatus, type InstanceStatusRow, type StatusSnapshot } from './instance-status-source.js';
 export { PollProgressDisplay, type PollProgressOptions } from './poll-progress.js';
 export { formatPollReport, PollReporter, type PollReport, type PollReporterOptions } from './poll-report.js';

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import type { QualysConnector } from '../qualys-connector.js';
-import { QualysSandbox } from '../sandbox/index.js';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { instanceConnector, pluginContainers } from '../test/plugin-container.js';
 import { artifactsOf, CONNECTOR_ID, drain, lastCheckpoint, runSummaryOf } from '../test/poll-harness.js';
 import type { QualysCheckpoint } from './qualys-checkpoint.js';

@@ -2,7 +2,7 @@ import type { PollBatch } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
-import { QualysSandbox } from '../sandbox/index.js';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import {
     artifactsOf,
     drain,

@@ -1,11 +1,12 @@
 import { isAbsolute, join, relative } from 'node:path';
-import type { RuntimeConfig } from '../../config/runtime-config.js';
-import { formatCount } from '../output-format.js';
-import { RUNTIME_PACKAGE_DIR } from '../runtime-paths.js';
+import { fileURLToPath } from 'node:url';
+import { formatCount, type RuntimeConfig } from '@signal-connectors/host-runtime';
 import { DEMO_INSTANCE_ID, DEMO_TENANT } from './demo-config.js';
 
 /** The example config a user copies to poll a real Qualys subscription. */
-export const EXAMPLE_CONFIG_PATH = join(RUNTIME_PACKAGE_DIR, 'demo', 'signal-client.example.yaml');
+export const EXAMPLE_CONFIG_PATH = fileURLToPath(
+    new URL('../../../../examples/signal-client.example.yaml', import.meta.url)
+);
 
 /** What the banner tells. */
 export interface DemoBannerFacts {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts a Qualys-compatible sandbox API server on loopback for demos, end-to-end tests and benchmarks.
 import { parseArgs } from 'node:util';
-import { QualysSandbox, type SandboxOptions } from '../sandbox/index.js';
+import { QualysSandbox, type SandboxOptions } from '../index.js';
 
 const USAGE = `Usage: qualys-sandbox [options]
 

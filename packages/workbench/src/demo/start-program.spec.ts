@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { findingKeys, readArtifacts, runCli, START_BIN, tempDir } from '../cli-process.spec.helper.js';
+import { findingKeys, readArtifacts, runCli, START_BIN, tempDir } from '../e2e/cli-process.spec.helper.js';
 
 describe('npm start (bin/start.js)', () => {
     let cwd: { path: string; remove: () => Promise<void> };

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { RuntimeConfig } from '../../config/runtime-config.js';
+import type { RuntimeConfig } from '@signal-connectors/host-runtime';
 
 /** The demo's one instance. */
 export const DEMO_INSTANCE_ID = 'qualys-demo';

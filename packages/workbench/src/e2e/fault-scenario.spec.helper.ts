@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Artifact } from '@signal-connectors/connector-sdk';
-import type { SandboxEndpoint, SandboxFault, SandboxRequestRecord } from '@signal-connectors/qualys-plugin/sandbox';
-import type { CliResult } from '../cli/cli-process.spec.helper.js';
+import type { SandboxEndpoint, SandboxFault, SandboxRequestRecord } from '@signal-connectors/qualys-sandbox';
+import type { CliResult } from './cli-process.spec.helper.js';
 import {
     E2eEnvironment,
     findingKeyList,

@@ -1,13 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { CliError } from '../cli-error.js';
-import { addLoggingOptions, type GlobalOptions } from '../cli-context.js';
-import { processIo, type CliIo } from '../cli-io.js';
-import { setUpLogging } from '../cli-logging.js';
-import { serveConfig } from '../commands/run-command.js';
-import { reportFailure } from '../program.js';
-import { DEFAULT_CONFIG_FILE } from '../runtime-paths.js';
+import {
+    addLoggingOptions,
+    CliError,
+    type CliIo,
+    DEFAULT_CONFIG_FILE,
+    type GlobalOptions,
+    processIo,
+    reportFailure,
+    serveConfig,
+    setUpLogging
+} from '@signal-connectors/host-runtime';
 import { runDemo } from './demo-runner.js';
 
 /** Options of `npm start`. */

@@ -2,14 +2,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Artifact } from '@signal-connectors/connector-sdk';
-import type { ExpectedDetection } from '@signal-connectors/qualys-plugin/sandbox';
+import type { ExpectedDetection } from '@signal-connectors/qualys-sandbox';
 
 /** The compiled `signal-client` entry point. */
-export const SIGNAL_CLIENT_BIN = fileURLToPath(new URL('../bin/signal-client.js', import.meta.url));
-/** The compiled `npm start` entry point. */
+export const SIGNAL_CLIENT_BIN = join(
+    dirname(createRequire(import.meta.url).resolve('@signal-connectors/host-runtime/package.json')),
+    'bin',
+    'signal-client.js'
+);
+/** The compiled `npm start` entry point (this package's). */
 export const START_BIN = fileURLToPath(new URL('../bin/start.js', import.meta.url));
 
 /** How a CLI process ended and what it printed. */

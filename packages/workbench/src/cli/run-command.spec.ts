@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { QualysSandbox } from '@signal-connectors/qualys-plugin/sandbox';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import {
     expectedKeys,
     findingKeys,
@@ -11,7 +11,7 @@ import {
     startCli,
     tempDir,
     writeTestConfig
-} from '../cli-process.spec.helper.js';
+} from '../e2e/cli-process.spec.helper.js';
 
 describe('signal-client run', () => {
     const password = 'Run-Secret-9753';

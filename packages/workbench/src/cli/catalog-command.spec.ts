@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { CatalogEntry } from '../../discovery/catalog.js';
-import { runCli, tempDir } from '../cli-process.spec.helper.js';
+import type { CatalogEntry } from '@signal-connectors/host-runtime';
+import { runCli, tempDir } from '../e2e/cli-process.spec.helper.js';
 
 describe('signal-client catalog', () => {
     let cwd: { path: string; remove: () => Promise<void> };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CliResult } from '../cli/cli-process.spec.helper.js';
+import type { CliResult } from './cli-process.spec.helper.js';
 import { E2eEnvironment, findingKeyList, readTree } from './e2e-harness.spec.helper.js';
 
 /** The forms a password could leak in: as typed, and inside a Basic `Authorization` header. */

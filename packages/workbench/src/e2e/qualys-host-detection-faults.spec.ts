@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { SandboxRequestRecord } from '@signal-connectors/qualys-plugin/sandbox';
-import { logLines } from '../cli/cli-process.spec.helper.js';
+import type { SandboxRequestRecord } from '@signal-connectors/qualys-sandbox';
+import { logLines } from './cli-process.spec.helper.js';
 import { E2eEnvironment, findingKeyList } from './e2e-harness.spec.helper.js';
 import { pollThroughFault, startFaultScene, type FaultOutcome } from './fault-scenario.spec.helper.js';
 

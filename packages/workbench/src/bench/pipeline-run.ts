@@ -8,9 +8,7 @@ import {
     SubscriptionLimiterRegistry,
     validateQualysConfig
 } from '@signal-connectors/qualys-plugin';
-import { PollRunner } from '../scheduler/poll-runner.js';
-import { JsonlSink } from '../sink/jsonl-sink.js';
-import { SqliteStateStore } from '../state/sqlite-state-store.js';
+import { JsonlSink, PollRunner, SqliteStateStore } from '@signal-connectors/host-runtime';
 import { ByteCountingHttpFactory } from './byte-counting-http.js';
 import { MemoryPeaks } from './memory-peaks.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, tempDir, writeTestConfig } from '../cli-process.spec.helper.js';
+import { runCli, tempDir, writeTestConfig } from '../e2e/cli-process.spec.helper.js';
 import { EXAMPLE_CONFIG_PATH } from '../demo/demo-banner.js';
 
 describe('signal-client validate', () => {

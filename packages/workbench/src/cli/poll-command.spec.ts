@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { QualysSandbox } from '@signal-connectors/qualys-plugin/sandbox';
-import { SqliteStateStore } from '../../state/sqlite-state-store.js';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
+import { SqliteStateStore } from '@signal-connectors/host-runtime';
 import {
     expectedKeys,
     findingKeys,
@@ -9,7 +9,7 @@ import {
     runCli,
     tempDir,
     writeTestConfig
-} from '../cli-process.spec.helper.js';
+} from '../e2e/cli-process.spec.helper.js';
 
 describe('signal-client poll and status', () => {
     const password = 'Poll-Secret-8642';

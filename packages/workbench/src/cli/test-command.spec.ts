@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { QualysSandbox } from '@signal-connectors/qualys-plugin/sandbox';
-import { runCli, tempDir, writeTestConfig } from '../cli-process.spec.helper.js';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
+import { runCli, tempDir, writeTestConfig } from '../e2e/cli-process.spec.helper.js';
 
 describe('signal-client test', () => {
     const password = 'Sandbox-Secret-2468';

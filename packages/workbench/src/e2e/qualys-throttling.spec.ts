@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { CliResult } from '../cli/cli-process.spec.helper.js';
+import type { CliResult } from './cli-process.spec.helper.js';
 import { E2eEnvironment, findingKeyList } from './e2e-harness.spec.helper.js';
 import { expectCleanFailure } from './fault-scenario.spec.helper.js';
 

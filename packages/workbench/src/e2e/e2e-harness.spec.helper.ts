@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Artifact } from '@signal-connectors/connector-sdk';
 import type { QualysCheckpoint } from '@signal-connectors/qualys-plugin';
-import { type DetectionFilter, QualysSandbox, type SandboxOptions } from '@signal-connectors/qualys-plugin/sandbox';
+import { type DetectionFilter, QualysSandbox, type SandboxOptions } from '@signal-connectors/qualys-sandbox';
 import {
     expectedKeys,
     findingKeys,
@@ -14,7 +14,7 @@ import {
     writeTestConfig,
     type CliProcess,
     type CliResult
-} from '../cli/cli-process.spec.helper.js';
+} from './cli-process.spec.helper.js';
 
 /** The instance every e2e config configures (the id `writeTestConfig` writes). */
 export const INSTANCE_ID = 'qualys-test';

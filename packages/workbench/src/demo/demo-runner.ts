@@ -1,11 +1,18 @@
-import { QualysSandbox } from '@signal-connectors/qualys-plugin/sandbox';
-import { CliError, EXIT_FAILURE, EXIT_OK, plural } from '../cli-error.js';
-import { writeLine, type CliIo } from '../cli-io.js';
-import type { CliLogging } from '../cli-logging.js';
-import { formatCount, formatTimestamp } from '../output-format.js';
-import type { PollReport } from '../poll-report.js';
-import { RuntimeSession } from '../runtime-session.js';
-import { serveUntilStopped } from '../serve-until-stopped.js';
+import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
+import {
+    CliError,
+    type CliIo,
+    type CliLogging,
+    EXIT_FAILURE,
+    EXIT_OK,
+    formatCount,
+    formatTimestamp,
+    plural,
+    type PollReport,
+    RuntimeSession,
+    serveUntilStopped,
+    writeLine
+} from '@signal-connectors/host-runtime';
 import { formatDemoBanner } from './demo-banner.js';
 import { DEMO_INSTANCE_ID, DEMO_TENANT, demoConfig } from './demo-config.js';
 
