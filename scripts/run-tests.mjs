@@ -8,6 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The pinned Node 24 (the `node` devDependency), even when this script was started by an older system `node`.
+const pinnedNode = join(root, 'node_modules', 'node', 'bin', 'node');
+const nodeBinary = existsSync(pinnedNode) ? pinnedNode : process.execPath;
 const packages = ['connector-sdk', 'qualys-sandbox', 'qualys-plugin', 'host-runtime', 'workbench'];
 const only = process.argv.slice(2);
 const resultsDir = join(root, '.test-results');
@@ -23,7 +26,7 @@ for (const name of packages) {
     const summaryFile = join(resultsDir, `${name}.json`);
     console.log(`\n=== ${name} ===`);
     const result = spawnSync(
-        process.execPath,
+        nodeBinary,
         [
             '--enable-source-maps',
             join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),

@@ -22,6 +22,6 @@ export * from './connector-sdk-module.js';
 export * from './http/got-http-client-factory.js';
 export { HTTP_DEFAULTS } from './http/client-settings.js';
 export { backoffDelay, parseRetryAfter, RETRYABLE_STATUSES } from './http/retry-delay.js';
-export type { LogLineFormat } from './logging/log-line-format.js';
+export { LOG_LINE_FORMATS, type LogLineFormat } from './logging/log-line-format.js';
 export * from './logging/secret-redactor.js';
 export * from './logging/winston-logger-factory.js';

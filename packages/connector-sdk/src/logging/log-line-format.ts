@@ -1,7 +1,13 @@
 import winston from 'winston';
 
-/** How log lines are written: one JSON object a line, or readable colourised lines for a terminal. */
-export type LogLineFormat = 'json' | 'pretty';
+/**
+ * How log lines are written: one JSON object a line (`json`), readable colourised lines for a terminal (`pretty`),
+ * or plain readable lines for `docker logs`, journald and files (`text`: no escape codes).
+ */
+export type LogLineFormat = 'json' | 'pretty' | 'text';
+
+/** Every {@link LogLineFormat}, for option parsers and config schemas. */
+export const LOG_LINE_FORMATS: readonly LogLineFormat[] = ['json', 'pretty', 'text'];
 
 // winston reads the finished line from this symbol (triple-beam's MESSAGE, which is a global symbol).
 const MESSAGE = Symbol.for('message');
@@ -70,9 +76,41 @@ function prettyLine(info: Info): string {
     return line;
 }
 
+/**
+ * `2026-12-06T10:00:00Z [INFO] qualys: fetched host detections pages=3 instance=qualys-prod`: for people reading
+ * `docker logs` or a file, and for grep. No colour, one line per entry (a stack trace, logged at debug only, follows
+ * on its own lines).
+ */
+function textLine(info: Info): string {
+    const level = String(info[LEVEL] ?? info.level);
+    const { error, ...rest } = fieldsOf(info);
+    const time = `${new Date().toISOString().slice(0, 19)}Z`;
+    const parts = [
+        time,
+        `[${level.toUpperCase()}]`,
+        String(info.message),
+        ...Object.entries(rest).map(([key, value]) => `${key}=${prettyValue(value)}`)
+    ];
+    let line = parts.join(' ');
+    if (error !== undefined && typeof error === 'object' && error !== null) {
+        const { stack, ...summary } = error as Record<string, unknown>;
+        line += ` error=${prettyValue(summary)}`;
+        if (typeof stack === 'string') line += `\n${stack}`;
+    } else if (error !== undefined) {
+        line += ` error=${prettyValue(error)}`;
+    }
+    return line;
+}
+
+const LINE_WRITERS: Record<LogLineFormat, (info: Info) => string> = {
+    json: jsonLine,
+    pretty: prettyLine,
+    text: textLine
+};
+
 /** The winston format that writes lines as `format` says. */
 export function logLineFormat(format: LogLineFormat): winston.Logform.Format {
-    const write = format === 'json' ? jsonLine : prettyLine;
+    const write = LINE_WRITERS[format];
     return winston.format(info => {
         (info as Info)[MESSAGE] = write(info as Info);
         return info;

@@ -66,6 +66,32 @@ describe('WinstonLoggerFactory', () => {
         ).to.equal('pretty');
     });
 
+    it('writes plain text lines with time, [LEVEL], message and fields, and no escape codes', async () => {
+        const text = new WinstonLoggerFactory({ stream: Object.assign(output, { isTTY: true }), format: 'text' });
+        text.create({ connector: 'signal-client.qualys', instance: 'prod' }).info('qualys: fetched host detections', {
+            pages: 3,
+            note: 'two words'
+        });
+        await flushed();
+        const line = output.text.trimEnd();
+        expect(line).to.match(
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[INFO\] qualys: fetched host detections connector=signal-client\.qualys instance=prod pages=3 note="two words"$/
+        );
+        expect(line).to.not.contain('\u001b');
+    });
+
+    it('switches the format of loggers already made when told to', async () => {
+        const logger = factory.create({ instance: 'prod' });
+        logger.info('as json');
+        factory.setFormat('text');
+        logger.info('as text');
+        await flushed();
+        const [first, second] = output.text.trim().split('\n');
+        expect(JSON.parse(first)).to.include({ message: 'as json' });
+        expect(second).to.match(/\[INFO\] as text instance=prod$/);
+        expect(factory.format).to.equal('text');
+    });
+
     it('serialises errors in meta with kind, code, hint and stack', async () => {
         const error = new ConnectorError('auth', 'Login failed', {
             code: '2000',

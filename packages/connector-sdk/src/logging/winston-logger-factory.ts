@@ -15,10 +15,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Options of a {@link WinstonLoggerFactory}. */
 export interface WinstonLoggerFactoryOptions {
     /**
-     * `json`: one JSON object a line; `pretty`: readable colourised lines; `auto` (default): `pretty` when the
-     * output is a terminal, `json` otherwise.
+     * `json`: one JSON object a line; `pretty`: readable colourised lines; `text`: plain readable lines without
+     * escape codes; `auto` (default): `pretty` when the output is a terminal, `json` otherwise.
      */
-    format?: 'json' | 'pretty' | 'auto';
+    format?: LogLineFormat | 'auto';
     /** Lowest level written; default `LOG_LEVEL` from the environment, else `info`. */
     level?: LogLevel;
     /**
@@ -37,24 +37,47 @@ export interface WinstonLoggerFactoryOptions {
  */
 @injectable()
 export class WinstonLoggerFactory implements LoggerFactory {
-    /** The format lines are written in, `auto` resolved. */
-    readonly format: LogLineFormat;
-    /** The lowest level written. */
-    readonly level: LogLevel;
+    private lineFormat: LogLineFormat;
+    private lowestLevel: LogLevel;
     private readonly redactor = new SecretRedactor();
     private readonly output: winston.Logger;
 
     constructor(@unmanaged() options: WinstonLoggerFactoryOptions = {}) {
         const stream = options.stream ?? process.stderr;
-        this.level = options.level ?? levelFromEnv(process.env.LOG_LEVEL);
-        this.format = resolveFormat(options.format ?? 'auto', stream);
+        this.lowestLevel = options.level ?? levelFromEnv(process.env.LOG_LEVEL);
+        this.lineFormat = resolveFormat(options.format ?? 'auto', stream);
         this.output = winston.createLogger({
-            level: this.level,
+            level: this.lowestLevel,
             levels: { error: 0, warn: 1, info: 2, debug: 3 },
-            format: logLineFormat(this.format),
+            format: logLineFormat(this.lineFormat),
             transports: [new winston.transports.Stream({ stream })],
             exitOnError: false
         });
+    }
+
+    /** The format lines are written in, `auto` resolved. */
+    get format(): LogLineFormat {
+        return this.lineFormat;
+    }
+
+    /**
+     * Switches every logger of this factory to `format` from the next line on: a config file can choose the format
+     * only once it is read, after the first lines were logged.
+     */
+    setFormat(format: LogLineFormat): void {
+        this.lineFormat = format;
+        this.output.format = logLineFormat(format);
+    }
+
+    /** The lowest level written. */
+    get level(): LogLevel {
+        return this.lowestLevel;
+    }
+
+    /** Changes the lowest level written, for every logger of this factory. */
+    setLevel(level: LogLevel): void {
+        this.lowestLevel = level;
+        this.output.level = level;
     }
 
     create(labels?: LoggerLabels): Logger {
@@ -77,7 +100,7 @@ function levelFromEnv(value: string | undefined): LogLevel {
     return (LOG_LEVELS as readonly string[]).includes(level ?? '') ? (level as LogLevel) : 'info';
 }
 
-function resolveFormat(format: 'json' | 'pretty' | 'auto', stream: Writable): LogLineFormat {
+function resolveFormat(format: LogLineFormat | 'auto', stream: Writable): LogLineFormat {
     if (format !== 'auto') {
         return format;
     }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { LOG_LEVELS } from '@signal-connectors/connector-sdk';
+import { LOG_LEVELS, LOG_LINE_FORMATS } from '@signal-connectors/connector-sdk';
 import type { CliIo } from './cli-io.js';
 import type { LoggingOptions } from './cli-logging.js';
 import { DEFAULT_CONFIG_FILE } from './runtime-paths.js';
@@ -25,8 +25,9 @@ export function addLoggingOptions(command: Command): Command {
         .addOption(
             new Option(
                 '--log-format <format>',
-                'log line format (default: pretty on a terminal, JSON lines otherwise)'
-            ).choices(['json', 'pretty'])
+                'log line format: json, pretty (colour, for a terminal) or text (plain, for docker logs and files); ' +
+                    'default: LOG_FORMAT, else the config file, else pretty on a terminal and JSON lines otherwise'
+            ).choices(LOG_LINE_FORMATS)
         );
 }
 

@@ -11,7 +11,7 @@ import { SqliteStateStore } from '../state/sqlite-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
 import { CliError, plural } from './cli-error.js';
-import type { CliLogging } from './cli-logging.js';
+import { applyConfigLogging, type CliLogging } from './cli-logging.js';
 import { CountingSink, NO_SINK } from './counting-sink.js';
 import { RUNTIME_PACKAGE_DIR } from './runtime-paths.js';
 import { TransientStateStore } from './transient-state-store.js';
@@ -68,6 +68,7 @@ export class RuntimeSession {
         const config =
             'built' in options.config ? options.config.built : await loadConfigOrFail(options.config.path, options.env);
         const { loggerFactory } = options.logging;
+        applyConfigLogging(options.logging, config.log);
         // Before the first line is logged: a secret must never reach the output, even in a discovery warning.
         for (const secret of config.secrets) loggerFactory.registerSecret(secret);
         const logger = loggerFactory.create({ component: 'cli' });

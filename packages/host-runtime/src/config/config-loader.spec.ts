@@ -96,6 +96,15 @@ describe('loadRuntimeConfig', () => {
         expect(custom.pluginDirs).to.deep.equal([join(dir, 'plugins')]);
     });
 
+    it('reads the log section and refuses an unknown format', async () => {
+        expect(config(await parse('log: { format: text, level: debug }\n')).log).to.deep.equal({
+            format: 'text',
+            level: 'debug'
+        });
+        const found = problems(await parse('log: { format: colour }\n'));
+        expect(found.map(problem => problem.path)).to.deep.equal(['log.format']);
+    });
+
     it('reports every problem at once, each with its path', async () => {
         const found = problems(
             await parse(`

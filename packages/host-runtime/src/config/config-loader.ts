@@ -112,6 +112,7 @@ export async function parseRuntimeConfig(
             enabled: admin.enabled !== false,
             listen: typeof admin.listen === 'string' ? admin.listen.trim() : DEFAULT_ADMIN_LISTEN
         },
+        ...(isObject(raw.log) ? { log: raw.log as RuntimeConfig['log'] } : {}),
         pluginDirs: (Array.isArray(raw.pluginDirs) ? (raw.pluginDirs as string[]) : []).map(dir =>
             resolve(options.baseDir, dir)
         ),

@@ -1,4 +1,4 @@
-import { MANIFEST_ID_PATTERN, type JsonSchema } from '@signal-connectors/connector-sdk';
+import { LOG_LEVELS, LOG_LINE_FORMATS, MANIFEST_ID_PATTERN, type JsonSchema } from '@signal-connectors/connector-sdk';
 
 /** Instance ids: lower-case letters, digits, `-` and `_`, starting with a letter or digit, e.g. `qualys-prod`. */
 export const INSTANCE_ID_PATTERN = '^[a-z0-9][a-z0-9_-]*$';
@@ -50,6 +50,15 @@ export const RUNTIME_CONFIG_SCHEMA: JsonSchema = {
             properties: {
                 enabled: { type: 'boolean' },
                 listen: { type: 'string', minLength: 1, examples: [DEFAULT_ADMIN_LISTEN] }
+            }
+        },
+        log: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'How the service logs to stderr; --log-format/--log-level and LOG_FORMAT/LOG_LEVEL win',
+            properties: {
+                format: { enum: [...LOG_LINE_FORMATS], description: 'json, pretty (colour terminal) or text (plain)' },
+                level: { enum: [...LOG_LEVELS] }
             }
         },
         pluginDirs: { type: 'array', items: { type: 'string', minLength: 1 } },

@@ -1,3 +1,5 @@
+import type { LogLevel, LogLineFormat } from '@signal-connectors/connector-sdk';
+
 /** DI token for the loaded {@link RuntimeConfig}. */
 export const RuntimeConfig = Symbol('RuntimeConfig');
 
@@ -32,6 +34,8 @@ export interface RuntimeConfig {
     dataDir: string;
     sink: SinkConfig;
     admin: { enabled: boolean; listen: string };
+    /** Logging chosen in the file; the command line and the environment take precedence. */
+    log?: { format?: LogLineFormat; level?: LogLevel };
     /** Extra directories searched for plugin packages. */
     pluginDirs: string[];
     /** Polls running at once across all instances (default 2). */
