@@ -10,5 +10,6 @@ export * from './config/index.js';
 export * from './discovery/index.js';
 export * from './metrics/index.js';
 export * from './scheduler/index.js';
+export * from './service/index.js';
 export * from './sink/index.js';
 export * from './state/index.js';

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { LOG_LEVELS, LOG_LINE_FORMATS } from '@signal-connectors/connector-sdk';
 import type { CliIo } from './cli-io.js';
 import type { LoggingOptions } from './cli-logging.js';
-import { DEFAULT_CONFIG_FILE } from './runtime-paths.js';
+import { DEFAULT_CONFIG_FILE } from '../service/runtime-paths.js';
 
 /** What every command's action gets: the I/O, and where to put its exit code. */
 export interface CliContext {

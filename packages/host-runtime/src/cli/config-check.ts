@@ -4,14 +4,14 @@ import { parseDocument } from 'yaml';
 import type { ConfigProblem, Logger } from '@signal-connectors/connector-sdk';
 import { ConnectorHost } from '../composition/connector-host.js';
 import { loadRuntimeConfig } from '../config/config-loader.js';
-import type { InstanceConfig, RuntimeConfig } from '../config/runtime-config.js';
+import { adminConfig, type InstanceConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { resolveSecretReferences, secretLookingValues } from '../config/secret-references.js';
 import type { DiscoveredPlugin } from '../discovery/plugin-discovery.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { silentLoggerFactory } from './cli-logging.js';
-import { NO_SINK } from './counting-sink.js';
-import { discover } from './runtime-session.js';
-import { TransientStateStore } from './transient-state-store.js';
+import { NO_SINK } from '../service/counting-sink.js';
+import { discover } from '../service/runtime-session.js';
+import { TransientStateStore } from '../service/transient-state-store.js';
 
 /** The outcome of {@link checkConfigFile}. */
 export interface ConfigCheck {
@@ -105,7 +105,7 @@ async function readableInstances(
     const config: RuntimeConfig = {
         dataDir: baseDir,
         sink: { type: 'stdout' },
-        admin: { enabled: false, listen: '127.0.0.1:0' },
+        admin: adminConfig({ enabled: false, listen: '127.0.0.1:0' }),
         pluginDirs: pluginDirs.map(dir => resolve(baseDir, dir)),
         maxConcurrentPolls: 1,
         secrets,

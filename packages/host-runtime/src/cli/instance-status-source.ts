@@ -7,6 +7,7 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import { STATE_DATABASE_FILE, SqliteStateStore } from '../state/sqlite-state-store.js';
 import type { InstanceStatus, RecordedError, RunRecord, StateStore } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
+import { readAdminToken } from '../service/admin-token.js';
 import { CliError } from './cli-error.js';
 
 /** One instance as `status` shows it. */
@@ -84,7 +85,11 @@ async function fromService(config: RuntimeConfig, locked: StateStoreError): Prom
     const url = formatUrl(host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port);
     let views: InstanceView[];
     try {
-        const response = await fetch(`${url}/api/instances`, { signal: AbortSignal.timeout(5000) });
+        const token = readAdminToken(config);
+        const response = await fetch(`${url}/api/instances`, {
+            signal: AbortSignal.timeout(5000),
+            headers: token === undefined ? {} : { Authorization: `Bearer ${token}` }
+        });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         views = (await response.json()) as InstanceView[];
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { PollProgress } from '@signal-connectors/connector-sdk';
 import type { PollEvent, PollOutcome } from '../scheduler/poll-events.js';
-import type { CountingSink } from './counting-sink.js';
+import type { CountingSink } from '../service/counting-sink.js';
 import { formatCount, formatCounters, formatElapsed, formatTypeCounts, formatWhen } from './output-format.js';
 
 /** How one poll went, for the summary printed after it. */
@@ -16,7 +16,8 @@ export interface PollReport {
 
 /** Options of {@link PollReporter}. */
 export interface PollReporterOptions {
-    sink: CountingSink;
+    /** Hands over (and resets) an instance's acknowledged artifacts by type. */
+    sink: Pick<CountingSink, 'take'>;
     /** Receives each finished poll's report. */
     onReport: (report: PollReport) => void;
     /** The next run the scheduler planned for an instance; read after the scheduler took the outcome in. */

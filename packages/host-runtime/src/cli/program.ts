@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { ServiceError } from '../service/service-error.js';
 import { CliError, EXIT_FAILURE, EXIT_OK } from './cli-error.js';
 import { processIo, writeLine, type CliIo } from './cli-io.js';
 import { addLoggingOptions, type CliContext } from './cli-context.js';
@@ -8,7 +9,7 @@ import { addRunCommand } from './commands/run-command.js';
 import { addStatusCommand } from './commands/status-command.js';
 import { addTestCommand } from './commands/test-command.js';
 import { addValidateCommand } from './commands/validate-command.js';
-import { runtimeVersion } from './runtime-paths.js';
+import { runtimeVersion } from '../service/runtime-paths.js';
 
 /** Builds the `signal-client` command line: global options and every command, writing to `io`. */
 export function createProgram(context: CliContext): Command {
@@ -61,10 +62,10 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
 export function reportFailure(io: CliIo, error: unknown): number {
     // Commander already printed its message (or the help / version it was asked for).
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof CliError) {
+    if (error instanceof ServiceError) {
         writeLine(io.stderr, `signal-client: ${error.message}`);
         for (const line of error.details) writeLine(io.stderr, `  ${line}`);
-        return error.exitCode;
+        return error instanceof CliError ? error.exitCode : EXIT_FAILURE;
     }
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     writeLine(io.stderr, `signal-client: unexpected error (please report it, with this output): ${text}`);

@@ -10,13 +10,13 @@ import {
     type ConnectionReport,
     type Logger
 } from '@signal-connectors/connector-sdk';
-import { RuntimeConfig } from '../config/runtime-config.js';
+import { RuntimeConfig, type InstanceConfig } from '../config/runtime-config.js';
 import { buildCatalog, type CatalogEntry } from '../discovery/catalog.js';
 import type { DiscoveredPlugin, SkippedPlugin } from '../discovery/plugin-discovery.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { ArtifactSink } from '../sink/artifact-sink.js';
 import { StateStore } from '../state/state-store.js';
-import { composeInstance, type HostInstance } from './instance-composer.js';
+import { composeInstance, type HostInstance, type InstanceServices } from './instance-composer.js';
 import { importEntry, loadPlugin, type EntryImporter, type LoadedPlugin } from './plugin-loader.js';
 
 /** What {@link ConnectorHost.create} composes. */
@@ -47,6 +47,7 @@ export interface ConnectorHostOptions {
 export class ConnectorHost {
     private readonly shutdown = new AbortController();
     private readonly byId = new Map<string, HostInstance>();
+    private services?: InstanceServices;
 
     private constructor(
         /** The root container. */
@@ -157,6 +158,11 @@ export class ConnectorHost {
     async testConnection(instanceId: string): Promise<ConnectionReport> {
         const instance = this.byId.get(instanceId);
         if (instance === undefined) throw new Error(`unknown instance '${instanceId}'`);
+        return this.testInstance(instance);
+    }
+
+    /** {@link testConnection} of an instance composed with {@link compose}. */
+    async testInstance(instance: HostInstance): Promise<ConnectionReport> {
         let report: ConnectionReport;
         try {
             report = await instance.connector.testConnection(instance.settings, instance.context);
@@ -169,6 +175,19 @@ export class ConnectorHost {
             };
         }
         return this.redactValue(report);
+    }
+
+    /**
+     * Composes an instance that is not in the config (one made in the console) with its plugin, the way configured
+     * ones are: its settings validated by the plugin, its secrets registered for redaction. The host does not keep
+     * it: the caller schedules it. Problems carry paths as `instances[index].…`.
+     */
+    compose(instance: InstanceConfig, index: number): HostInstance | { problems: ConfigProblem[] } {
+        const plugin = this.plugins.find(loaded => loaded.manifest.id === instance.connector);
+        if (plugin === undefined) {
+            return { problems: [{ path: `instances[${index}].connector`, message: `unknown connector '${instance.connector}'` }] };
+        }
+        return composeInstance(instance, index, plugin, this.services!);
     }
 
     /** Aborts every instance context's signal; connectors still running stop at their next safe point. */
@@ -193,6 +212,7 @@ export class ConnectorHost {
             redactor: this.redactor,
             signal: this.shutdown.signal
         };
+        this.services = services;
         const firstOfConnector = new Map<string, string>();
         const seenIds = new Set<string>();
         config.instances.forEach((instance, index) => {

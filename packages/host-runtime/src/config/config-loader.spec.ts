@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigProblem } from '@signal-connectors/connector-sdk';
 import { loadRuntimeConfig, parseRuntimeConfig, type RuntimeConfigResult } from './config-loader.js';
-import type { RuntimeConfig } from './runtime-config.js';
+import { adminConfig, type RuntimeConfig } from './runtime-config.js';
 
 const EXAMPLE = `
 dataDir: ./data                  # the state store and the default sink live here
@@ -59,7 +59,7 @@ describe('loadRuntimeConfig', () => {
         expect(loaded.sourcePath).to.equal(path);
         expect(loaded.dataDir).to.equal(join(dir, 'data'));
         expect(loaded.sink).to.deep.equal({ type: 'jsonl', path: join(dir, 'data', 'artifacts') });
-        expect(loaded.admin).to.deep.equal({ enabled: true, listen: '127.0.0.1:9464' });
+        expect(loaded.admin).to.deep.equal(adminConfig({ listen: '127.0.0.1:9464' }));
         expect(loaded.instances[0]).to.deep.equal({
             id: 'qualys-prod',
             connector: 'signal-client.qualys',
@@ -80,7 +80,7 @@ describe('loadRuntimeConfig', () => {
         expect(loaded).to.deep.equal({
             dataDir: join(dir, 'data'),
             sink: { type: 'jsonl', path: join(dir, 'data', 'artifacts') },
-            admin: { enabled: true, listen: '127.0.0.1:9464' },
+            admin: adminConfig({ listen: '127.0.0.1:9464' }),
             pluginDirs: [],
             maxConcurrentPolls: 2,
             secrets: [],

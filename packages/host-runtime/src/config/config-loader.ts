@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { createConfigValidator, type ConfigProblem } from '@signal-connectors/connector-sdk';
-import type { InstanceConfig, RuntimeConfig, SinkConfig } from './runtime-config.js';
+import { createConfigValidator, parseDuration, type ConfigProblem } from '@signal-connectors/connector-sdk';
+import { DEFAULT_MANUAL_TRIGGERS, type InstanceConfig, type RuntimeConfig, type SinkConfig } from './runtime-config.js';
 import { DEFAULT_ADMIN_LISTEN, RUNTIME_CONFIG_SCHEMA } from './runtime-config-schema.js';
 import { checkRuntimeConfig } from './runtime-config-checks.js';
 import { resolveSecretReferences, secretLookingValues, type SecretReferenceOptions } from './secret-references.js';
@@ -19,6 +19,9 @@ export interface ParseRuntimeConfigOptions {
     /** Variables for `${env:NAME}` references. */
     env: Readonly<Record<string, string | undefined>>;
 }
+
+/** Shortest admin token or secret key accepted: shorter ones could be guessed. */
+export const MIN_ADMIN_SECRET_LENGTH = 16;
 
 const DURATION_FIELDS = ['pollingInterval', 'initialDelay', 'pollTimeout'] as const;
 
@@ -98,19 +101,43 @@ export async function parseRuntimeConfig(
             settings: await resolveAt(item.settings ?? {}, `instances[${index}].settings`)
         });
     }
+    const rawAdmin = isObject(raw.admin) ? raw.admin : {};
+    const adminSecrets: { token?: string; secretKey?: string } = {};
+    for (const field of ['token', 'secretKey'] as const) {
+        if (typeof rawAdmin[field] !== 'string') continue;
+        const value = (await resolveAt(rawAdmin[field], `admin.${field}`)) as string;
+        if (value.trim().length < MIN_ADMIN_SECRET_LENGTH) {
+            problems.push({
+                path: `admin.${field}`,
+                message: `must be at least ${MIN_ADMIN_SECRET_LENGTH} characters long`,
+                hint: 'generate one, e.g. openssl rand -base64 32'
+            });
+        } else adminSecrets[field] = value.trim();
+    }
     const rawSink = isObject(raw.sink) ? raw.sink : {};
     const headers = isObject(rawSink.headers) ? await resolveAt(rawSink.headers, 'sink.headers') : undefined;
     if (problems.length > 0) return { ok: false, problems: sortByPath(problems) };
 
     const dataDir = resolve(options.baseDir, typeof raw.dataDir === 'string' ? raw.dataDir : './data');
-    const admin = isObject(raw.admin) ? raw.admin : {};
+    const admin = rawAdmin;
+    const triggers = isObject(admin.manualTriggers) ? admin.manualTriggers : {};
     const config: RuntimeConfig = {
         ...(options.sourcePath === undefined ? {} : { sourcePath: options.sourcePath }),
         dataDir,
         sink: sinkConfig(rawSink, headers as Record<string, string> | undefined, dataDir, options.baseDir),
         admin: {
             enabled: admin.enabled !== false,
-            listen: typeof admin.listen === 'string' ? admin.listen.trim() : DEFAULT_ADMIN_LISTEN
+            listen: typeof admin.listen === 'string' ? admin.listen.trim() : DEFAULT_ADMIN_LISTEN,
+            ...adminSecrets,
+            allowedHosts: Array.isArray(admin.allowedHosts) ? (admin.allowedHosts as string[]).map(h => h.trim()) : [],
+            publicMetrics: admin.publicMetrics === true,
+            manualTriggers: {
+                max: typeof triggers.max === 'number' ? triggers.max : DEFAULT_MANUAL_TRIGGERS.max,
+                windowMs:
+                    typeof triggers.window === 'string'
+                        ? (parseDuration(triggers.window) ?? DEFAULT_MANUAL_TRIGGERS.windowMs)
+                        : DEFAULT_MANUAL_TRIGGERS.windowMs
+            }
         },
         ...(isObject(raw.log) ? { log: raw.log as RuntimeConfig['log'] } : {}),
         pluginDirs: (Array.isArray(raw.pluginDirs) ? (raw.pluginDirs as string[]) : []).map(dir =>

@@ -51,6 +51,14 @@ export function checkRuntimeConfig(raw: Record<string, unknown>): ConfigProblem[
             hint: 'e.g. 127.0.0.1:9464, or [::1]:9464'
         });
     }
+    const window = asObject(admin?.manualTriggers)?.window;
+    if (typeof window === 'string' && !((parseDuration(window) ?? 0) > 0)) {
+        problems.push({
+            path: 'admin.manualTriggers.window',
+            message: `'${window}' is not a duration`,
+            hint: "write e.g. '10m' or '1h'"
+        });
+    }
     for (const field of ['dataDir', 'sink.path', 'sink.url', 'admin.listen'] as const) {
         const [head, tail] = field.split('.');
         const text = tail === undefined ? raw[head] : asObject(raw[head])?.[tail];

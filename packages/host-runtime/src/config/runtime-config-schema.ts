@@ -49,7 +49,32 @@ export const RUNTIME_CONFIG_SCHEMA: JsonSchema = {
             additionalProperties: false,
             properties: {
                 enabled: { type: 'boolean' },
-                listen: { type: 'string', minLength: 1, examples: [DEFAULT_ADMIN_LISTEN] }
+                listen: { type: 'string', minLength: 1, examples: [DEFAULT_ADMIN_LISTEN] },
+                token: {
+                    type: 'string',
+                    minLength: 1,
+                    description: 'API and console login token, e.g. ${env:SIGNAL_ADMIN_TOKEN}; generated when absent'
+                },
+                secretKey: {
+                    type: 'string',
+                    minLength: 1,
+                    description: 'Encrypts the secrets of console-made instances, e.g. ${env:SIGNAL_SECRET_KEY}'
+                },
+                allowedHosts: {
+                    type: 'array',
+                    items: { type: 'string', minLength: 1 },
+                    description: 'Host names the admin listener answers besides its listen address and localhost'
+                },
+                publicMetrics: { type: 'boolean', description: '/metrics without the token' },
+                manualTriggers: {
+                    type: 'object',
+                    additionalProperties: false,
+                    description: 'Per instance: connection tests and manual polls allowed per window',
+                    properties: {
+                        max: { type: 'integer', minimum: 1, maximum: 1000 },
+                        window: duration
+                    }
+                }
             }
         },
         log: {

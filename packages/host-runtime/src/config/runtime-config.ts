@@ -26,6 +26,37 @@ export interface InstanceConfig {
     settings: unknown;
 }
 
+/** The admin listener: API, console and probes. */
+export interface AdminConfig {
+    enabled: boolean;
+    /** `host:port`; loopback by default. */
+    listen: string;
+    /** The login and API token (a resolved secret reference); generated into the data directory when absent. */
+    token?: string;
+    /** Key material that encrypts the secrets of console-made instances; without it the console stores none. */
+    secretKey?: string;
+    /** Host names accepted in the `Host` header besides the listen address and `localhost` (DNS rebinding guard). */
+    allowedHosts: string[];
+    /** Serve `/metrics` without the token. */
+    publicMetrics: boolean;
+    /** Per instance: at most `max` connection tests and manual polls each per `windowMs`. */
+    manualTriggers: { max: number; windowMs: number };
+}
+
+/** Manual triggers allowed per instance by default: enough for a person, far below a 300-calls-an-hour budget. */
+export const DEFAULT_MANUAL_TRIGGERS = { max: 5, windowMs: 10 * 60_000 } as const;
+
+/** An admin config with every optional part at its default. */
+export function adminConfig(overrides: Partial<AdminConfig> & Pick<AdminConfig, 'listen'>): AdminConfig {
+    return {
+        enabled: true,
+        allowedHosts: [],
+        publicMetrics: false,
+        manualTriggers: { ...DEFAULT_MANUAL_TRIGGERS },
+        ...overrides
+    };
+}
+
 /** The whole `signal-client.yaml`, validated, with defaults applied and relative paths resolved. */
 export interface RuntimeConfig {
     /** Absolute path of the file it was loaded from (undefined for built-in configs). */
@@ -33,7 +64,7 @@ export interface RuntimeConfig {
     /** Absolute; holds the state database and, by default, the JSONL sink. */
     dataDir: string;
     sink: SinkConfig;
-    admin: { enabled: boolean; listen: string };
+    admin: AdminConfig;
     /** Logging chosen in the file; the command line and the environment take precedence. */
     log?: { format?: LogLineFormat; level?: LogLevel };
     /** Extra directories searched for plugin packages. */

@@ -29,8 +29,35 @@ export class ScheduleEntry {
     failedReason?: RecordedError;
     lastOutcome?: PollOutcome;
     private wakeController = new AbortController();
+    /** Aborted to end the current loop (the instance was changed, disabled or removed). */
+    private loopController = new AbortController();
+    /** Aborted to stop the poll in flight at its next batch boundary (the instance was disabled or removed). */
+    private cancelController = new AbortController();
 
-    constructor(readonly instance: ScheduledInstance) {}
+    /** Replaced when the instance's config changes; the scheduler then starts a new loop for it. */
+    constructor(public instance: ScheduledInstance) {}
+
+    /** Aborts when the current loop must end; see {@link endLoop}. */
+    get loopSignal(): AbortSignal {
+        return this.loopController.signal;
+    }
+
+    /** Aborts when the poll in flight must stop; see {@link cancelPoll}. */
+    get cancelSignal(): AbortSignal {
+        return this.cancelController.signal;
+    }
+
+    /** Ends the current loop (its sleep is interrupted) and arms a fresh signal for the next one. */
+    endLoop(): void {
+        this.loopController.abort();
+        this.loopController = new AbortController();
+    }
+
+    /** Stops the poll in flight at its next batch boundary; later polls are not affected. */
+    cancelPoll(reason: string): void {
+        this.cancelController.abort(new Error(reason));
+        this.cancelController = new AbortController();
+    }
 
     /**
      * Takes a finished poll into account: a success clears the failure count and the failed mark, a failure

@@ -58,32 +58,73 @@ export class Scheduler {
     ) {
         this.limiter = new ConcurrencyLimiter(options.maxConcurrentPolls);
         this.random = options.random ?? Math.random;
-        for (const instance of instances) {
-            const entry = new ScheduleEntry(instance);
-            try {
-                const status = options.state.getStatus(instance.id);
-                entry.failures = status.consecutiveFailures;
-                entry.failedReason = status.failedReason;
-            } catch {
-                // No history yet: start from a clean slate.
-            }
-            this.entries.set(instance.id, entry);
+        for (const instance of instances) this.entries.set(instance.id, this.newEntry(instance));
+    }
+
+    private newEntry(instance: ScheduledInstance): ScheduleEntry {
+        const entry = new ScheduleEntry(instance);
+        try {
+            const status = this.options.state.getStatus(instance.id);
+            entry.failures = status.consecutiveFailures;
+            entry.failedReason = status.failedReason;
+        } catch {
+            // No history yet: start from a clean slate.
         }
+        return entry;
     }
 
     /** Starts the schedule of every enabled instance; calling it again does nothing. */
     start(): void {
         if (this.started || this.stopping !== undefined) return;
         this.started = true;
-        for (const entry of this.entries.values()) {
-            if (!entry.instance.enabled) {
-                this.setNextRun(entry, undefined);
-                continue;
-            }
-            this.loop(entry).catch(error =>
-                this.options.logger.error(`Scheduler loop of ${entry.instance.id} died: ${(error as Error).message}`)
-            );
+        for (const entry of this.entries.values()) this.schedule(entry);
+    }
+
+    /**
+     * Takes in a new or changed instance while running (console edits apply without a restart). A new instance is
+     * scheduled like the others; a changed one keeps its poll in flight (it ends with the old settings) and is
+     * planned afresh, its failed mark cleared since the change may be the fix. Disabling stops its poll in flight
+     * at the next batch boundary. With `pollSoon`, the first poll is due at once (someone is watching).
+     */
+    upsert(instance: ScheduledInstance, options: { pollSoon?: boolean } = {}): void {
+        let entry = this.entries.get(instance.id);
+        if (entry === undefined) {
+            entry = this.newEntry(instance);
+            this.entries.set(instance.id, entry);
+        } else {
+            entry.endLoop();
+            entry.instance = instance;
+            entry.failures = 0;
+            entry.failedReason = undefined;
+            entry.nextAt = undefined;
+            if (!instance.enabled) entry.cancelPoll(`${instance.id} was disabled`);
         }
+        if (options.pollSoon === true && instance.enabled) entry.nextAt = this.options.clock.now();
+        if (this.running) this.schedule(entry);
+    }
+
+    /**
+     * Forgets an instance: its schedule ends and its poll in flight stops at the next batch boundary. Resolves once
+     * that poll has ended, so that nothing is recorded for the instance afterwards.
+     */
+    async remove(instanceId: string): Promise<void> {
+        const entry = this.entries.get(instanceId);
+        if (entry === undefined) return;
+        this.entries.delete(instanceId);
+        entry.endLoop();
+        entry.cancelPoll(`${instanceId} was deleted`);
+        await entry.inFlight?.catch(() => undefined);
+    }
+
+    /** Starts the entry's loop when it is enabled, or records that nothing is scheduled. */
+    private schedule(entry: ScheduleEntry): void {
+        if (!entry.instance.enabled) {
+            this.setNextRun(entry, undefined);
+            return;
+        }
+        this.loop(entry, entry.loopSignal).catch(error =>
+            this.options.logger.error(`Scheduler loop of ${entry.instance.id} died: ${(error as Error).message}`)
+        );
     }
 
     /** True once `start` ran and until `stop` is called. */
@@ -154,23 +195,23 @@ export class Scheduler {
     }
 
     /** One instance's schedule: sleep until due, poll, repeat. A finished run moves `nextAt` and wakes the loop. */
-    private async loop(entry: ScheduleEntry): Promise<void> {
+    private async loop(entry: ScheduleEntry, ended: AbortSignal): Promise<void> {
         const { clock, logger } = this.options;
         const { instance } = entry;
         const bound = initialDelayBound(instance.pollingIntervalMs, instance.initialDelayMs);
         entry.nextAt ??= clock.now() + Math.floor(this.random() * bound);
-        while (!this.shutdown.signal.aborted) {
+        while (!this.shutdown.signal.aborted && !ended.aborted) {
             this.setNextRun(entry, entry.nextAt);
             const wake = entry.resetWake();
             try {
                 await clock.sleep(
                     Math.max(0, entry.nextAt - clock.now()),
-                    AbortSignal.any([wake, this.shutdown.signal])
+                    AbortSignal.any([wake, this.shutdown.signal, ended])
                 );
             } catch {
-                continue; // woken: a run ended elsewhere and moved `nextAt`, or the scheduler stops
+                continue; // woken: a run ended elsewhere and moved `nextAt`, the instance changed, or the scheduler stops
             }
-            if (this.shutdown.signal.aborted) break;
+            if (this.shutdown.signal.aborted || ended.aborted) break;
             if (entry.inFlight !== undefined) {
                 logger.info(`Skipping the scheduled poll of ${instance.id}: the previous poll is still running`, {
                     instance: instance.id
@@ -210,7 +251,8 @@ export class Scheduler {
             entry.running = true;
             let outcome: PollOutcome;
             try {
-                outcome = await runner.run(entry.instance, { signal: this.shutdown.signal, runId: id });
+                const signal = AbortSignal.any([this.shutdown.signal, entry.cancelSignal]);
+                outcome = await runner.run(entry.instance, { signal, runId: id });
             } finally {
                 entry.running = false;
                 entry.inFlight = undefined;
@@ -227,6 +269,8 @@ export class Scheduler {
     private afterRun(entry: ScheduleEntry, outcome: PollOutcome): void {
         const { logger, clock } = this.options;
         const { instance } = entry;
+        // A removed instance has no schedule left to plan, and nothing more is recorded for it.
+        if (this.entries.get(instance.id) !== entry) return;
         if (entry.record(outcome) === 'recovered')
             logger.info(`Instance ${instance.id} is healthy again`, { instance: instance.id });
         if (this.shutdown.signal.aborted) return;

@@ -6,6 +6,7 @@ import { DataDirLock } from './data-dir-lock.js';
 import { openCheckedDatabase } from './open-checked-database.js';
 import { SqliteKeyValueStore } from './sqlite-key-value-store.js';
 import { runInTransaction } from './sqlite-transaction.js';
+import type { InstanceStore, StoredInstance } from './instance-store.js';
 import type { InstanceStatus, RecordedError, RunRecord, RunResult, StateStore } from './state-store.js';
 import { migrateStateSchema } from './state-schema.js';
 import { StateStoreError } from './state-store-error.js';
@@ -36,6 +37,17 @@ interface RunRow {
     error: string | null;
 }
 
+interface InstanceRow {
+    id: string;
+    connector: string;
+    enabled: number;
+    polling_interval: string;
+    settings: string;
+    sealed_secrets: string | null;
+    created_at: string;
+    updated_at: string;
+}
+
 interface StatusRow {
     next_run_at: string | null;
     failed_reason: string | null;
@@ -50,7 +62,7 @@ interface StatusRow {
  * database that is locked, corrupt or from a newer release makes the constructor throw a `StateStoreError`
  * that says what to do, and is left exactly as it was.
  */
-export class SqliteStateStore implements StateStore {
+export class SqliteStateStore implements StateStore, InstanceStore {
     /** Absolute path of the database file. */
     readonly path: string;
     private readonly db: DatabaseSync;
@@ -162,6 +174,38 @@ export class SqliteStateStore implements StateStore {
         return new SqliteKeyValueStore(this.db, namespace);
     }
 
+    listInstances(): StoredInstance[] {
+        return (this.statements.listInstances.all() as unknown as InstanceRow[]).map(toStoredInstance);
+    }
+
+    getInstance(id: string): StoredInstance | undefined {
+        const row = this.statements.getInstance.get(id) as InstanceRow | undefined;
+        return row === undefined ? undefined : toStoredInstance(row);
+    }
+
+    saveInstance(instance: StoredInstance): void {
+        this.statements.saveInstance.run(
+            instance.id,
+            instance.connector,
+            instance.enabled ? 1 : 0,
+            instance.pollingInterval,
+            JSON.stringify(instance.settings),
+            instance.sealedSecrets ?? null,
+            instance.createdAt,
+            instance.updatedAt
+        );
+    }
+
+    deleteInstance(id: string): boolean {
+        return runInTransaction(this.db, () => {
+            const deleted = Number(this.statements.deleteInstance.run(id).changes) > 0;
+            for (const table of ['checkpoints', 'runs', 'instance_status'])
+                this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
+            this.db.prepare('DELETE FROM kv WHERE namespace = ?').run(`instance:${id}`);
+            return deleted;
+        });
+    }
+
     /** Closes the database and releases the data directory lock. Idempotent. */
     close(): void {
         if (this.closed) return;
@@ -226,12 +270,36 @@ export class SqliteStateStore implements StateStore {
                 `SELECT next_run_at, failed_reason, consecutive_failures, last_success_at, total_artifacts
                  FROM instance_status WHERE instance_id = ?`
             ),
+            listInstances: sql('SELECT * FROM console_instances ORDER BY created_at, id'),
+            getInstance: sql('SELECT * FROM console_instances WHERE id = ?'),
+            saveInstance: sql(
+                `INSERT INTO console_instances
+                 (id, connector, enabled, polling_interval, settings, sealed_secrets, created_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET connector = excluded.connector, enabled = excluded.enabled,
+                 polling_interval = excluded.polling_interval, settings = excluded.settings,
+                 sealed_secrets = excluded.sealed_secrets, updated_at = excluded.updated_at`
+            ),
+            deleteInstance: sql('DELETE FROM console_instances WHERE id = ?'),
             recentRuns: sql(
                 `SELECT run_id, instance_id, started_at, finished_at, result, artifacts, batches, error
                  FROM runs WHERE instance_id = ? ORDER BY seq DESC LIMIT ?`
             )
         };
     }
+}
+
+function toStoredInstance(row: InstanceRow): StoredInstance {
+    return {
+        id: row.id,
+        connector: row.connector,
+        enabled: row.enabled === 1,
+        pollingInterval: row.polling_interval,
+        settings: JSON.parse(row.settings) as Record<string, unknown>,
+        ...(row.sealed_secrets === null ? {} : { sealedSecrets: row.sealed_secrets }),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at
+    };
 }
 
 function toRunRecord(row: RunRow): RunRecord {

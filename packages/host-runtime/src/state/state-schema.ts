@@ -51,6 +51,22 @@ const MIGRATIONS: readonly Migration[] = [
                 PRIMARY KEY (namespace, key)
             ) WITHOUT ROWID;
         `
+    },
+    {
+        // Instances made in the console. Secret settings are stored only encrypted (sealed_secrets).
+        version: 2,
+        sql: `
+            CREATE TABLE console_instances (
+                id               TEXT PRIMARY KEY,
+                connector        TEXT NOT NULL,
+                enabled          INTEGER NOT NULL,
+                polling_interval TEXT NOT NULL,
+                settings         TEXT NOT NULL,
+                sealed_secrets   TEXT,
+                created_at       TEXT NOT NULL,
+                updated_at       TEXT NOT NULL
+            );
+        `
     }
 ];
 

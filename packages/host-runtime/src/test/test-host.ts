@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import { Connector, type ConnectorManifest } from '@signal-connectors/connector-sdk';
 import type { FakeClock } from '@signal-connectors/connector-sdk/testing';
 import { ConnectorHost, type ConnectorHostOptions } from '../composition/connector-host.js';
-import type { InstanceConfig, RuntimeConfig } from '../config/runtime-config.js';
+import { adminConfig, type InstanceConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import type { DiscoveredPlugin } from '../discovery/plugin-discovery.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { InMemorySink } from './in-memory-sink.js';
@@ -46,7 +46,7 @@ export function testConfig(
     return {
         dataDir: '/tmp/signal-test',
         sink: { type: 'stdout' },
-        admin: { enabled: true, listen: '127.0.0.1:0' },
+        admin: adminConfig({ listen: '127.0.0.1:0' }),
         pluginDirs: [],
         maxConcurrentPolls: 2,
         secrets: [],

@@ -14,6 +14,10 @@ export interface DemoBannerFacts {
     sandboxUrl: string;
     /** Undefined when the admin API is off. */
     adminUrl?: string;
+    /** The console's one-time login link. */
+    loginUrl?: string;
+    /** Where the admin token is kept. */
+    tokenFile?: string;
     /** Whether the state holds a checkpoint from an earlier demo. */
     resuming: boolean;
     /** The polls the demo stops after, if limited. */
@@ -52,9 +56,14 @@ export function formatDemoBanner(facts: DemoBannerFacts): string {
                 ? `resuming from the last checkpoint (delete ${show(config.dataDir)}/ to start over)`
                 : 'no checkpoint yet, the first poll is a full sync'
         }`,
-        facts.adminUrl === undefined
-            ? '  Admin API  off'
-            : `  Admin API  ${facts.adminUrl}  (/healthz /readyz /metrics /api/instances /api/catalog)`,
+        ...(facts.adminUrl === undefined
+            ? ['  Admin API  off']
+            : [
+                  `  Admin API  ${facts.adminUrl}  (/healthz /readyz /metrics /api/instances /api/catalog; Bearer token)`,
+                  `  Console    ${facts.loginUrl ?? facts.adminUrl}`,
+                  '             (a one-time login link: open it in a browser to watch and add integrations)',
+                  ...(facts.tokenFile === undefined ? [] : [`  API token  in ${show(facts.tokenFile)} (mode 0600)`])
+              ]),
         ...(facts.quietLogs
             ? ["  Logs       warnings only; 'npm start -- --log-level info' shows the service's log"]
             : []),

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { RuntimeConfig } from '@signal-connectors/host-runtime';
+import { adminConfig, type RuntimeConfig } from '@signal-connectors/host-runtime';
 
 /** The demo's one instance. */
 export const DEMO_INSTANCE_ID = 'qualys-demo';
@@ -34,7 +34,7 @@ export function demoConfig(options: DemoConfigOptions): RuntimeConfig {
     return {
         dataDir,
         sink: { type: 'jsonl', path: join(dataDir, 'artifacts') },
-        admin: { enabled: true, listen: DEMO_ADMIN_LISTEN },
+        admin: adminConfig({ listen: DEMO_ADMIN_LISTEN }),
         pluginDirs: [],
         maxConcurrentPolls: 1,
         secrets: [password],

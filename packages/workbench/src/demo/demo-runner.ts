@@ -9,7 +9,7 @@ import {
     formatTimestamp,
     plural,
     type PollReport,
-    RuntimeSession,
+    type RuntimeService,
     serveUntilStopped,
     writeLine
 } from '@signal-connectors/host-runtime';
@@ -30,23 +30,19 @@ export interface DemoOptions {
  */
 export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptions = {}): Promise<number> {
     const sandbox = await QualysSandbox.start({ ...DEMO_TENANT, wallClock: true });
-    let session: RuntimeSession | undefined;
     try {
         const config = demoConfig({ cwd: io.cwd, sandbox, pollingInterval: options.polls === undefined ? '1m' : '2s' });
-        session = await RuntimeSession.open({
-            config: { built: config },
-            logging,
-            env: io.env,
-            cwd: io.cwd,
-            mode: 'persistent'
-        });
-        if (session.host.instance(DEMO_INSTANCE_ID) === undefined) {
-            throw CliError.withProblems(
-                'the demo cannot run its Qualys instance (is @signal-connectors/qualys-plugin installed and built?):',
-                session.host.problems
-            );
-        }
-        const resuming = session.state.getCheckpoint(DEMO_INSTANCE_ID) !== undefined;
+        let resuming = false;
+        const onComposed = (service: RuntimeService): void => {
+            const { session } = service;
+            if (session.host.instance(DEMO_INSTANCE_ID) === undefined) {
+                throw CliError.withProblems(
+                    'the demo cannot run its Qualys instance (is @signal-connectors/qualys-plugin installed and built?):',
+                    session.host.problems
+                );
+            }
+            resuming = session.state.getCheckpoint(DEMO_INSTANCE_ID) !== undefined;
+        };
         const quietLogs = !logging.levelChosen && io.stderr.isTTY === true;
         const counts = { polls: 0, failed: 0, artifacts: 0 };
         let finish = (): void => undefined;
@@ -65,9 +61,10 @@ export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptio
             );
         };
         const code = await serveUntilStopped({
-            session,
+            config,
             io,
-            statusLine: logging.statusLine,
+            logging,
+            onComposed,
             printSummaries: true,
             adminPortFallback: true,
             announceStop: quietLogs,
@@ -79,6 +76,8 @@ export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptio
                         config,
                         sandboxUrl: sandbox.url,
                         adminUrl: service.adminUrl,
+                        loginUrl: service.loginUrl(),
+                        tokenFile: service.tokenFile,
                         resuming,
                         polls: options.polls,
                         quietLogs,
@@ -94,7 +93,6 @@ export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptio
         );
         return code === EXIT_OK && counts.failed > 0 ? EXIT_FAILURE : code;
     } finally {
-        await session?.close();
         await sandbox.close();
     }
 }

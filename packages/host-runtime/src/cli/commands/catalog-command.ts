@@ -5,7 +5,7 @@ import { EXIT_OK } from '../cli-error.js';
 import type { CliContext, GlobalOptions } from '../cli-context.js';
 import type { CliIo } from '../cli-io.js';
 import { setUpLogging } from '../cli-logging.js';
-import { discover, loadConfigOrFail } from '../runtime-session.js';
+import { discover, loadConfigOrFail } from '../../service/runtime-session.js';
 
 /** Options of `signal-client catalog`. */
 export interface CatalogOptions extends GlobalOptions {

@@ -4,11 +4,11 @@ import { PollRunner } from '../../scheduler/poll-runner.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from '../cli-error.js';
 import { addConfigOption, type CliContext, type GlobalOptions } from '../cli-context.js';
 import { writeLine, type CliIo, type CliStream } from '../cli-io.js';
-import { setUpLogging } from '../cli-logging.js';
+import { applyConfigLogging, setUpLogging } from '../cli-logging.js';
 import { describeDestination } from '../output-format.js';
 import { PollProgressDisplay } from '../poll-progress.js';
 import { formatPollReport, PollReporter, type PollReport } from '../poll-report.js';
-import { RuntimeSession } from '../runtime-session.js';
+import { RuntimeSession } from '../../service/runtime-session.js';
 import { ShutdownSignals } from '../shutdown-signals.js';
 
 /** Options of `signal-client poll`. */
@@ -41,7 +41,8 @@ export async function pollCommand(io: CliIo, instanceId: string, options: PollOp
     const logging = setUpLogging(io, options);
     const session = await RuntimeSession.open({
         config: { path: resolve(io.cwd, options.config) },
-        logging,
+        loggerFactory: logging.loggerFactory,
+        onConfig: config => applyConfigLogging(logging, config.log),
         env: io.env,
         cwd: io.cwd,
         mode: 'persistent'

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '@signal-connectors/connector-sdk';
-import { CliError, formatProblem, plural } from '../cli-error.js';
 import { addConfigOption, type CliContext, type GlobalOptions } from '../cli-context.js';
 import type { CliIo } from '../cli-io.js';
-import { setUpLogging, type CliLogging } from '../cli-logging.js';
-import { RuntimeSession } from '../runtime-session.js';
+import { applyConfigLogging, setUpLogging, type CliLogging } from '../cli-logging.js';
+import { loadConfigOrFail } from '../../service/runtime-session.js';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, serveUntilStopped } from '../serve-until-stopped.js';
 
 /** Options of `signal-client run`. */
@@ -51,32 +50,12 @@ export async function serveConfig(
     configPath: string,
     shutdownTimeoutMs?: number
 ): Promise<number> {
-    const session = await RuntimeSession.open({
-        config: { path: configPath },
-        logging,
-        env: io.env,
-        cwd: io.cwd,
-        mode: 'persistent'
-    });
-    const { problems, instances } = session.host;
-    if (problems.length > 0 || instances.length === 0) {
-        await session.close();
-        if (problems.length > 0) {
-            throw new CliError(`not starting: ${configPath} has ${plural(problems.length, 'problem')}:`, {
-                details: [
-                    ...problems.map(formatProblem),
-                    'fix them (signal-client validate lists them all), then start again'
-                ]
-            });
-        }
-        throw new CliError(`not starting: ${configPath} configures no instances`, {
-            details: ['add one under instances: (signal-client catalog lists the connectors and their settings)']
-        });
-    }
+    const config = await loadConfigOrFail(configPath, io.env);
+    applyConfigLogging(logging, config.log);
     return serveUntilStopped({
-        session,
+        config,
         io,
-        statusLine: logging.statusLine,
+        logging,
         printSummaries: io.stdout.isTTY === true,
         ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs })
     });

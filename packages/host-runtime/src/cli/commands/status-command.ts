@@ -6,7 +6,7 @@ import type { CliIo } from '../cli-io.js';
 import { setUpLogging } from '../cli-logging.js';
 import { readInstanceStatus, type InstanceStatusRow, type StatusSnapshot } from '../instance-status-source.js';
 import { formatCount, formatWhen } from '../output-format.js';
-import { loadConfigOrFail } from '../runtime-session.js';
+import { loadConfigOrFail } from '../../service/runtime-session.js';
 
 /** Options of `signal-client status`. */
 export interface StatusOptions extends GlobalOptions {

@@ -4,9 +4,9 @@ import type { ConnectionReport } from '@signal-connectors/connector-sdk';
 import { EXIT_FAILURE, EXIT_OK } from '../cli-error.js';
 import { addConfigOption, type CliContext, type GlobalOptions } from '../cli-context.js';
 import type { CliIo } from '../cli-io.js';
-import { setUpLogging } from '../cli-logging.js';
+import { applyConfigLogging, setUpLogging } from '../cli-logging.js';
 import { counterLabel, formatElapsed } from '../output-format.js';
-import { RuntimeSession } from '../runtime-session.js';
+import { RuntimeSession } from '../../service/runtime-session.js';
 
 /** Options of `signal-client test`. */
 export interface TestOptions extends GlobalOptions {
@@ -39,7 +39,8 @@ export async function testCommand(io: CliIo, instanceId: string, options: TestOp
     const logging = setUpLogging(io, options, 'warn');
     const session = await RuntimeSession.open({
         config: { path: resolve(io.cwd, options.config) },
-        logging,
+        loggerFactory: logging.loggerFactory,
+        onConfig: config => applyConfigLogging(logging, config.log),
         env: io.env,
         cwd: io.cwd,
         mode: 'transient'

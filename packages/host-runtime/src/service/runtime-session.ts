@@ -10,8 +10,7 @@ import { createSink } from '../sink/create-sink.js';
 import { SqliteStateStore } from '../state/sqlite-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
-import { CliError, plural } from './cli-error.js';
-import { applyConfigLogging, type CliLogging } from './cli-logging.js';
+import { problemsError, plural, ServiceError } from './service-error.js';
 import { CountingSink, NO_SINK } from './counting-sink.js';
 import { RUNTIME_PACKAGE_DIR } from './runtime-paths.js';
 import { TransientStateStore } from './transient-state-store.js';
@@ -20,7 +19,8 @@ import { TransientStateStore } from './transient-state-store.js';
 export interface RuntimeSessionOptions {
     /** The config: a file to load, or a config built in memory (the demo). */
     config: { path: string } | { built: RuntimeConfig };
-    logging: CliLogging;
+    /** Every logger of the session comes from it; the config's secrets are registered with it first. */
+    loggerFactory: LoggerFactory;
     env: NodeJS.ProcessEnv;
     /** Directory plugins are also looked for from (besides the runtime's own installation). */
     cwd: string;
@@ -29,14 +29,16 @@ export interface RuntimeSessionOptions {
      * `transient`: state in memory and no sink, to compose instances without touching `dataDir` (`test`).
      */
     mode: 'persistent' | 'transient';
+    /** Called with the loaded config before anything is logged, e.g. to apply its `log` section. */
+    onConfig?: (config: RuntimeConfig) => void;
 }
 
-/** Loads a runtime config for a command, or throws a {@link CliError} listing every problem of the file. */
+/** Loads a runtime config for a command, or throws a {@link ServiceError} listing every problem of the file. */
 export async function loadConfigOrFail(path: string, env: NodeJS.ProcessEnv): Promise<RuntimeConfig> {
     const loaded = await loadRuntimeConfig(path, env);
     if (loaded.ok) return loaded.config;
     const count = plural(loaded.problems.length, 'problem');
-    throw CliError.withProblems(`config ${resolve(path)} has ${count}:`, loaded.problems);
+    throw problemsError(`config ${resolve(path)} has ${count}:`, loaded.problems);
 }
 
 /** Finds the connector plugins installed with the runtime, in the working directory and in `pluginDirs`. */
@@ -47,7 +49,7 @@ export function discover(cwd: string, pluginDirs: readonly string[], logger: Log
 /**
  * Everything a command needs to work with configured instances: the config, the discovered plugins, the state
  * store, the sink (wrapped to count artifacts by type), the metrics and the composed {@link ConnectorHost}.
- * Opening fails with a {@link CliError} for a config with problems or a state database that is locked or corrupt.
+ * Opening fails with a {@link ServiceError} for a config with problems or a state database that is locked or corrupt.
  */
 export class RuntimeSession {
     private closed = false;
@@ -67,8 +69,8 @@ export class RuntimeSession {
     static async open(options: RuntimeSessionOptions): Promise<RuntimeSession> {
         const config =
             'built' in options.config ? options.config.built : await loadConfigOrFail(options.config.path, options.env);
-        const { loggerFactory } = options.logging;
-        applyConfigLogging(options.logging, config.log);
+        const { loggerFactory } = options;
+        options.onConfig?.(config);
         // Before the first line is logged: a secret must never reach the output, even in a discovery warning.
         for (const secret of config.secrets) loggerFactory.registerSecret(secret);
         const logger = loggerFactory.create({ component: 'cli' });
@@ -96,7 +98,7 @@ export class RuntimeSession {
     }
 
     /**
-     * The composed instance with this id. Throws a {@link CliError} listing the known ids when there is none, or
+     * The composed instance with this id. Throws a {@link ServiceError} listing the known ids when there is none, or
      * the instance's problems when its config is bad.
      */
     instance(id: string): HostInstance {
@@ -106,11 +108,11 @@ export class RuntimeSession {
         if (index >= 0) {
             const prefix = `instances[${index}]`;
             const problems = this.host.problems.filter(p => p.path === prefix || p.path.startsWith(`${prefix}.`));
-            throw CliError.withProblems(`instance '${id}' cannot be used: its configuration has problems:`, problems);
+            throw problemsError(`instance '${id}' cannot be used: its configuration has problems:`, problems);
         }
         const known = this.config.instances.map(instance => instance.id);
         const where = this.config.sourcePath ?? 'the config';
-        throw new CliError(`unknown instance '${id}'`, {
+        throw new ServiceError(`unknown instance '${id}'`, {
             details: [known.length === 0 ? `${where} configures no instances` : `known instances: ${known.join(', ')}`]
         });
     }
@@ -132,12 +134,12 @@ export class RuntimeSession {
     }
 }
 
-/** Opens the state database; a locked, corrupt or unwritable one becomes a {@link CliError} with its advice. */
+/** Opens the state database; a locked, corrupt or unwritable one becomes a {@link ServiceError} with its advice. */
 export function openStateStore(dataDir: string, logger: Logger): SqliteStateStore {
     try {
         return new SqliteStateStore({ dataDir, logger });
     } catch (error) {
-        if (error instanceof StateStoreError) throw new CliError(error.message, { cause: error });
+        if (error instanceof StateStoreError) throw new ServiceError(error.message, { cause: error });
         throw error;
     }
 }

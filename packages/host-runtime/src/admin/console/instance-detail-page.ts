@@ -1,0 +1,111 @@
+import type { CatalogEntry } from '../../discovery/catalog.js';
+import type { InstanceLogLine } from '../../service/instance-log-book.js';
+import type { TestRecord } from '../../service/instance-admin.js';
+import type { RunRecord } from '../../state/state-store.js';
+import type { InstanceView } from '../instance-view.js';
+import { formatCount, formatRunDuration, formatTime, relativeTime } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { runCounts, tile } from './integrations-page.js';
+
+/** What the detail page shows. */
+export interface DetailModel {
+    view: InstanceView;
+    connector?: CatalogEntry;
+    runs: RunRecord[];
+    logs: InstanceLogLine[];
+    lastTest?: TestRecord;
+    csrf: string;
+}
+
+/** An instance: its tile, actions, last connection test, settings, run history and recent log lines. */
+export function instanceDetailPage(model: DetailModel): SafeHtml {
+    const { view } = model;
+    const base = `/integrations/${encodeURIComponent(view.id)}`;
+    const post = (action: string, label: string, kind = '') =>
+        html`<form method="post" action="${base}/${action}"><input type="hidden" name="_csrf" value="${model.csrf}"><button type="submit"${kind === '' ? '' : html` class="${kind}"`}>${label}</button></form>`;
+    const editable = view.origin === 'console';
+    return html`<div class="page-head"><div><p class="crumbs"><a href="/integrations">Integrations</a> ›</p><h1>${view.id}</h1>
+  <p class="lead">${model.connector?.displayName ?? view.connector}${view.origin === 'file' ? ' · managed by the config file: change it there and restart' : ''}</p></div></div>
+<div class="detail-grid">
+  <div id="summary" data-live>${tile(view, model.connector?.displayName ?? view.connector)}</div>
+  <section class="card actions-card" aria-label="Actions">
+    <h2>Actions</h2>
+    <div class="button-row">
+      ${post('test', 'Test connection')}
+      ${post('poll', 'Poll now')}
+      ${editable ? html`<a class="button" href="${base}/edit">Edit</a>` : ''}
+      ${editable ? post(view.enabled ? 'disable' : 'enable', view.enabled ? 'Disable' : 'Enable') : ''}
+      ${editable ? html`<a class="button danger" href="${base}/delete">Delete</a>` : ''}
+    </div>
+    ${model.lastTest === undefined ? html`<p class="muted">No connection test yet.</p>` : testReport(model.lastTest)}
+  </section>
+</div>
+<section class="card" aria-labelledby="settings-h"><h2 id="settings-h">Settings</h2>${settingsList(view)}</section>
+<section class="card" id="history" data-live aria-labelledby="history-h"><h2 id="history-h">Run history</h2>${runTable(model.runs)}</section>
+<section class="card" id="logs" data-live aria-labelledby="logs-h"><h2 id="logs-h">Recent log lines</h2>${logList(model.logs)}</section>`;
+}
+
+function testReport(record: TestRecord): SafeHtml {
+    const { report } = record;
+    return html`<div class="test-report ${report.ok ? 'ok' : 'failed'}" id="test-report" aria-label="Connection test result">
+  <h3>Connection test: ${report.ok ? 'OK' : 'failed'}</h3>
+  <p class="muted">${formatTime(record.at)}${report.latencyMs === undefined ? '' : ` · latency ${report.latencyMs} ms`}${report.errorKind === undefined ? '' : ` · ${report.errorKind}`}</p>
+  <p>${report.message}</p>
+  ${report.hint === undefined ? '' : html`<p class="hint">What to do: ${report.hint}</p>`}
+  ${report.details === undefined ? '' : html`<dl class="facts">${Object.entries(report.details).map(([name, value]) => html`<div><dt>${name}</dt><dd>${describe(value)}</dd></div>`)}</dl>`}
+</div>`;
+}
+
+function describe(value: unknown): string {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        return Object.entries(value)
+            .filter(([, inner]) => inner !== undefined)
+            .map(([name, inner]) => `${name} ${typeof inner === 'string' ? inner : JSON.stringify(inner)}`)
+            .join(', ');
+    }
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function settingsList(view: InstanceView): SafeHtml {
+    const rows: [string, string][] = [
+        ['Enabled', view.enabled ? 'Yes' : 'No'],
+        ['Polling interval', view.pollingInterval],
+        ...flatten(view.settings),
+        ...view.writeOnly.map((entry): [string, string] => [entry.field, 'configured'])
+    ];
+    return html`<dl class="facts wide">${rows.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>`;
+}
+
+function flatten(value: Record<string, unknown>, prefix = ''): [string, string][] {
+    return Object.entries(value).flatMap(([key, inner]): [string, string][] =>
+        inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+            ? flatten(inner as Record<string, unknown>, `${prefix}${key}.`)
+            : [[`${prefix}${key}`, Array.isArray(inner) ? inner.join(', ') : String(inner)]]
+    );
+}
+
+function runTable(runs: RunRecord[]): SafeHtml {
+    if (runs.length === 0) return html`<p class="muted">No poll yet.</p>`;
+    return html`<div class="table-wrap"><table>
+  <thead><tr><th scope="col">Started</th><th scope="col">Result</th><th scope="col">Artifacts</th><th scope="col">Duration</th><th scope="col">Error</th></tr></thead>
+  <tbody>${runs.map(run => html`<tr>
+    <td>${formatTime(run.startedAt)} <span class="muted">${relativeTime(run.startedAt)}</span></td>
+    <td><span class="pill result-${run.result ?? 'running'}">${run.result ?? 'running'}</span></td>
+    <td>${run.finishedAt === undefined ? formatCount(run.artifacts) : runCounts(run)}</td>
+    <td>${formatRunDuration(run.startedAt, run.finishedAt)}</td>
+    <td>${run.error === undefined ? '' : html`<strong>${run.error.kind}</strong>: ${run.error.message}${run.error.hint === undefined ? '' : html`<br><span class="hint">${run.error.hint}</span>`}`}</td>
+  </tr>`)}</tbody></table></div>`;
+}
+
+function logList(lines: InstanceLogLine[]): SafeHtml {
+    if (lines.length === 0) return html`<p class="muted">No log lines since the service started.</p>`;
+    return html`<ol class="log">${[...lines].reverse().map(line => html`<li class="log-${line.level}"><time>${formatTime(line.at)}</time> <span class="level">${line.level}</span> ${line.message}</li>`)}</ol>`;
+}
+
+/** Asks before deleting. */
+export function confirmDeletePage(id: string, csrf: string): SafeHtml {
+    const base = `/integrations/${encodeURIComponent(id)}`;
+    return html`<div class="card narrow"><h1>Delete ${id}?</h1>
+<p>The integration stops, and its checkpoint and run history are deleted. Artifacts already delivered stay where they are.</p>
+<form method="post" action="${base}/delete" class="actions"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger">Delete ${id}</button> <a class="button" href="${base}">Cancel</a></form></div>`;
+}

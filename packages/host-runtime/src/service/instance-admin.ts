@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import {
+    parseDuration,
+    type ConfigProblem,
+    type ConnectionReport,
+    type Logger
+} from '@signal-connectors/connector-sdk';
+import type { ConnectorHost } from '../composition/connector-host.js';
+import { INSTANCE_ID_PATTERN } from '../config/runtime-config-schema.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { StateStore } from '../state/state-store.js';
+import { consoleInstanceConfig, type LiveInstance, type LiveInstances } from './live-instances.js';
+import { getPath, joinSecrets, secretSettingPaths, splitSecrets, subscriptionPaths } from './settings-paths.js';
+
+/** What a person (or an API client) asks to save. */
+export interface InstanceInput {
+    id: string;
+    connector: string;
+    enabled: boolean;
+    pollingInterval: string;
+    /** Entered settings. A secret field left out or empty keeps the stored value. */
+    settings: Record<string, unknown>;
+    /** Secret fields to remove. */
+    clearSecrets?: string[];
+}
+
+/** The outcome of a save: the instance, or every problem with its path (`id`, `pollingInterval`, `settings.host`). */
+export type SaveResult = { ok: true; instance: LiveInstance } | { ok: false; problems: ConfigProblem[] };
+
+/** A refused action, with the HTTP status that says why. */
+export class AdminActionError extends Error {
+    constructor(
+        readonly status: 400 | 404 | 409 | 503,
+        message: string
+    ) {
+        super(message);
+        this.name = 'AdminActionError';
+    }
+}
+
+/** The last connection test of an instance. */
+export interface TestRecord {
+    at: string;
+    report: ConnectionReport;
+}
+
+/** Shortest polling interval the console accepts. */
+const MIN_POLLING_INTERVAL_MS = 1000;
+
+/**
+ * What the console and the admin API may do to instances: create, change, enable/disable and delete console
+ * instances (file instances are read-only), test a connection, poll now. Guards the subscription's budget (one
+ * test or poll in flight per instance; a disabled instance is not polled) and writes one audit line per change:
+ * who, what, which instance, never a secret.
+ */
+export class InstanceAdmin {
+    private readonly testing = new Set<string>();
+    private readonly lastTests = new Map<string, TestRecord>();
+
+    constructor(
+        private readonly instances: LiveInstances,
+        private readonly host: Pick<ConnectorHost, 'testInstance' | 'catalog' | 'plugins'>,
+        private readonly scheduler: Pick<Scheduler, 'isBusy' | 'trigger' | 'running'>,
+        private readonly state: Pick<StateStore, 'resetCheckpoint'>,
+        private readonly audit: Logger
+    ) {}
+
+    /** Creates a console instance; it is polled at once when enabled. */
+    create(input: InstanceInput, actor: string): SaveResult {
+        return this.save(input, actor, undefined);
+    }
+
+    /** Changes a console instance; settings left empty keep their stored secrets. */
+    update(id: string, input: Omit<InstanceInput, 'id' | 'connector'>, actor: string): SaveResult {
+        const live = this.editable(id);
+        return this.save({ ...input, id, connector: live.connector }, actor, live);
+    }
+
+    /** Enables or disables a console instance: a disabled one is not polled, and its poll in flight stops. */
+    setEnabled(id: string, enabled: boolean, actor: string): SaveResult {
+        const live = this.editable(id);
+        const stored = this.instances.store!.getInstance(id)!;
+        const input = { ...stored, enabled, settings: {} };
+        return this.save(input, actor, live, enabled ? 'enable' : 'disable');
+    }
+
+    /** Deletes a console instance with its checkpoint and history. */
+    async delete(id: string, actor: string): Promise<void> {
+        this.editable(id);
+        await this.instances.delete(id);
+        this.lastTests.delete(id);
+        this.record(actor, 'delete', id);
+    }
+
+    /** Runs the connection test (one at a time per instance, never while a poll of it runs). */
+    async test(id: string, actor: string): Promise<TestRecord> {
+        const live = this.runnable(id);
+        this.refuseWhenBusy(id, 'test');
+        this.testing.add(id);
+        try {
+            this.record(actor, 'test', id);
+            const report = await this.host.testInstance(live.composed!);
+            const record = { at: new Date().toISOString(), report };
+            this.lastTests.set(id, record);
+            return record;
+        } finally {
+            this.testing.delete(id);
+        }
+    }
+
+    /** Starts a poll now; refused for a disabled instance or while a test or poll of it runs. */
+    poll(id: string, actor: string): { runId: string } {
+        const live = this.runnable(id);
+        if (!live.enabled) {
+            throw new AdminActionError(409, `'${id}' is disabled, so it is not polled; enable it first`);
+        }
+        if (!this.scheduler.running) throw new AdminActionError(503, 'the scheduler is not running');
+        this.refuseWhenBusy(id, 'poll');
+        const runId = randomUUID();
+        this.record(actor, 'poll', id);
+        this.scheduler.trigger(id, { runId }).catch(() => undefined);
+        return { runId };
+    }
+
+    /** The latest connection test of an instance, if any. */
+    lastTest(id: string): TestRecord | undefined {
+        return this.lastTests.get(id);
+    }
+
+    /** Whether a test or poll of the instance is in flight. */
+    busy(id: string): boolean {
+        return this.testing.has(id) || this.scheduler.isBusy(id);
+    }
+
+    private save(input: InstanceInput, actor: string, previous: LiveInstance | undefined, action?: string): SaveResult {
+        const store = this.instances.store;
+        if (store === undefined) throw new AdminActionError(409, 'this state backend keeps no console instances');
+        const problems: ConfigProblem[] = [];
+        if (previous === undefined) problems.push(...this.checkNew(input));
+        const intervalMs = parseDuration(input.pollingInterval.trim());
+        if (intervalMs === undefined || intervalMs < MIN_POLLING_INTERVAL_MS) {
+            problems.push({
+                path: 'pollingInterval',
+                message: `'${input.pollingInterval}' is not a polling interval`,
+                hint: "write e.g. '30m' (recommended), '1h' or '4h'"
+            });
+        }
+        const entry = this.host.catalog().find(connector => connector.id === input.connector);
+        if (entry === undefined) return { ok: false, problems };
+        const schema = this.manifestSchema(input.connector);
+        const secretPaths = secretSettingPaths(schema);
+        const entered = splitSecrets(input.settings, secretPaths);
+        const stored = previous === undefined ? undefined : store.getInstance(previous.id);
+        let secrets: Record<string, unknown> = {};
+        if (stored !== undefined) {
+            try {
+                secrets = this.instances.openSecrets(stored);
+            } catch {
+                // Unreadable with this key: whatever is entered now replaces them.
+            }
+        }
+        for (const path of input.clearSecrets ?? []) delete secrets[path];
+        for (const [path, value] of Object.entries(entered.secrets)) {
+            if (value !== '' && value !== undefined && value !== null) secrets[path] = value;
+        }
+        if (Object.keys(secrets).length > 0 && this.instances.box === undefined) {
+            for (const path of Object.keys(secrets)) {
+                problems.push({
+                    path: `settings.${path}`,
+                    message: 'cannot be stored: secrets are kept only encrypted, and no encryption key is set',
+                    hint:
+                        'set admin.secretKey in the config file to a secret reference such as ${env:SIGNAL_SECRET_KEY} ' +
+                        '(a random value of 16 characters or more, e.g. from openssl rand -base64 32), then restart'
+                });
+            }
+        }
+        const plain = previous === undefined || action === undefined ? entered.plain : previous.plainSettings;
+        const config = consoleInstanceConfig(
+            { ...input, pollingInterval: input.pollingInterval.trim() },
+            joinSecrets(plain, secrets)
+        );
+        const composed = this.instances.compose(config);
+        if ('problems' in composed) problems.push(...composed.problems.filter(p => p.path !== 'pollingInterval'));
+        if (problems.length > 0 || 'problems' in composed) return { ok: false, problems };
+
+        const now = new Date().toISOString();
+        const sealed =
+            Object.keys(secrets).length === 0 ? undefined : this.instances.box!.seal(input.id, secrets);
+        const changedSubscription =
+            previous !== undefined &&
+            subscriptionPaths(schema).some(
+                path => JSON.stringify(getPath(previous.plainSettings, path)) !== JSON.stringify(getPath(plain, path))
+            );
+        if (changedSubscription) this.state.resetCheckpoint(input.id);
+        const instance = this.instances.save(
+            {
+                id: input.id,
+                connector: input.connector,
+                enabled: input.enabled,
+                pollingInterval: config.pollingInterval!,
+                settings: plain,
+                ...(sealed === undefined ? {} : { sealedSecrets: sealed }),
+                createdAt: stored?.createdAt ?? now,
+                updatedAt: now
+            },
+            composed,
+            secrets,
+            action !== 'disable'
+        );
+        const what = action ?? (previous === undefined ? 'create' : 'update');
+        this.record(actor, what, input.id, {
+            ...(changedSubscription ? { checkpoint: 'reset: the subscription changed' } : {}),
+            ...(what === 'update' && (input.clearSecrets ?? []).length > 0 ? { clearedSecrets: input.clearSecrets } : {})
+        });
+        return { ok: true, instance };
+    }
+
+    private checkNew(input: InstanceInput): ConfigProblem[] {
+        const problems: ConfigProblem[] = [];
+        if (!new RegExp(INSTANCE_ID_PATTERN).test(input.id) || input.id.length > 64) {
+            problems.push({
+                path: 'id',
+                message: `'${input.id}' is not a valid name`,
+                hint: 'use lower-case letters, digits, - and _, starting with a letter or digit, e.g. qualys-prod'
+            });
+        } else if (this.instances.get(input.id) !== undefined) {
+            problems.push({ path: 'id', message: `an instance named '${input.id}' already exists`, hint: 'pick another name' });
+        }
+        const entry = this.host.catalog().find(connector => connector.id === input.connector);
+        if (entry === undefined) {
+            problems.push({ path: 'connector', message: `unknown connector '${input.connector}'` });
+        } else if (!entry.multiInstance && this.instances.list().some(live => live.connector === entry.id)) {
+            problems.push({ path: 'connector', message: `connector '${entry.id}' allows only one instance` });
+        }
+        return problems;
+    }
+
+    private manifestSchema(connectorId: string): Record<string, unknown> {
+        return this.host.plugins.find(loaded => loaded.manifest.id === connectorId)?.manifest.configSchema ?? {};
+    }
+
+    private editable(id: string): LiveInstance {
+        const live = this.instances.get(id);
+        if (live === undefined) throw new AdminActionError(404, `unknown instance '${id}'`);
+        if (live.origin === 'file') {
+            throw new AdminActionError(
+                409,
+                `'${id}' is managed by the config file; change it there and restart the service`
+            );
+        }
+        return live;
+    }
+
+    private runnable(id: string): LiveInstance {
+        const live = this.instances.get(id);
+        if (live === undefined) throw new AdminActionError(404, `unknown instance '${id}'`);
+        if (live.composed === undefined) {
+            throw new AdminActionError(409, `'${id}' cannot run: ${live.problems.map(p => p.message).join('; ')}`);
+        }
+        return live;
+    }
+
+    private refuseWhenBusy(id: string, what: string): void {
+        if (!this.busy(id)) return;
+        throw new AdminActionError(
+            409,
+            `a connection test or poll of '${id}' is already running; the ${what} was not started (try again when it ends)`
+        );
+    }
+
+    private record(actor: string, action: string, instance: string, extra: Record<string, unknown> = {}): void {
+        this.audit.info(`Audit: ${actor} ${action} ${instance}`, { audit: true, actor, action, instance, ...extra });
+    }
+}
