@@ -14,6 +14,7 @@ import { AdminAccess } from './auth/admin-access.js';
 import { registerLoginRoutes, SESSION_COOKIE_PREFIX } from './auth/login-routes.js';
 import { registerConsoleRoutes } from './console/console-routes.js';
 import { html } from './console/html.js';
+import { csrfToken } from './console/csrf-token.js';
 import { layout } from './console/layout.js';
 import { formatUrl, isLoopback, parseListenAddress } from './listen-address.js';
 import { TriggerLimit } from './trigger-limit.js';
@@ -89,7 +90,7 @@ export class AdminServer {
     /** A one-time login link for a browser (printed at start). */
     loginUrl(): string {
         if (this.bound === undefined || this.access === undefined) throw new Error('the admin server is not started');
-        const host = isLoopback(this.bound.host) || this.bound.host === '0.0.0.0' || this.bound.host === '::' ? 'localhost' : this.bound.host;
+        const host = this.bound.host === '0.0.0.0' || this.bound.host === '::' ? 'localhost' : this.bound.host;
         return `${formatUrl(host, this.bound.port)}/login?code=${this.access.issueLoginCode()}`;
     }
 
@@ -137,7 +138,8 @@ export class AdminServer {
             },
             // Plain HTTP on loopback: HSTS would pin every other local service of this host to HTTPS.
             strictTransportSecurity: false,
-            referrerPolicy: { policy: 'no-referrer' }
+            // same-origin, not no-referrer: with no-referrer Chromium sends 'Origin: null' on form posts.
+            referrerPolicy: { policy: 'same-origin' }
         });
         await app.register(fastifyRateLimit, { global: false });
         await app.register(fastifyStatic, { root: CONSOLE_ASSETS_DIR, prefix: '/assets/', decorateReply: false, index: false });
@@ -218,7 +220,7 @@ export class AdminServer {
         const wantsPage = !path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
         if (!wantsPage) return reply.code(status).header('Cache-Control', 'no-store').send(errorBody(status, message));
         const body = layout(
-            { title: 'Not done', section: request.sessionAuth ? 'integrations' : 'login', notice: { kind: 'error', text: message }, csrf: request.sessionAuth ? reply.generateCsrf() : undefined },
+            { title: 'Not done', section: request.sessionAuth ? 'integrations' : 'login', notice: { kind: 'error', text: message }, csrf: request.sessionAuth ? csrfToken(reply) : undefined },
             html`<p><a href="/integrations">Back to Integrations</a></p>`
         );
         return reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(body);

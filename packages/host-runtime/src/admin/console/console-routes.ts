@@ -5,6 +5,7 @@ import { instanceView, instanceViews, type AdminServerOptions } from '../admin-c
 import type { TriggerLimit } from '../trigger-limit.js';
 import { catalogPage } from './catalog-page.js';
 import { clearedSecrets, formFields, settingsFromForm, type FormBody } from './config-form.js';
+import { csrfToken } from './csrf-token.js';
 import { html, type SafeHtml } from './html.js';
 import { confirmDeletePage, instanceDetailPage } from './instance-detail-page.js';
 import { chooseConnectorPage, instanceFormPage, type InstanceFormModel } from './instance-form-page.js';
@@ -32,7 +33,7 @@ const NOTICES: Record<string, string> = {
  */
 export function registerConsoleRoutes(app: FastifyInstance, options: AdminServerOptions, limit: TriggerLimit): void {
     const page = (request: FastifyRequest, reply: FastifyReply, frame: Omit<PageFrame, 'csrf'>, content: SafeHtml) =>
-        reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(layout({ ...frame, csrf: reply.generateCsrf() }, content));
+        reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(layout({ ...frame, csrf: csrfToken(reply) }, content));
     const notice = (request: FastifyRequest<{ Querystring: { notice?: string } }>): PageFrame['notice'] => {
         const text = NOTICES[request.query.notice ?? ''];
         return text === undefined ? undefined : { kind: 'ok', text };
@@ -63,7 +64,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminServer
         mode,
         connector: options.catalog().find(entry => entry.id === connector)!,
         fields: formFields(schemaOf(connector) ?? {}),
-        csrf: reply.generateCsrf(),
+        csrf: csrfToken(reply),
         values,
         problems
     });
@@ -85,7 +86,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminServer
         const view = instanceView(options, request.params.id);
         if (view === undefined) return notFound(request, reply);
         const runs = options.redactValue(options.state.recentRuns(view.id, 50));
-        const model = { view, connector: options.catalog().find(e => e.id === view.connector), runs, logs: options.logs.recent(view.id, 100), lastTest: options.admin.lastTest(view.id), csrf: reply.generateCsrf() };
+        const model = { view, connector: options.catalog().find(e => e.id === view.connector), runs, logs: options.logs.recent(view.id, 100), lastTest: options.admin.lastTest(view.id), csrf: csrfToken(reply) };
         return page(request, reply, { title: view.id, section: 'integrations', notice: notice(request) }, instanceDetailPage(options.redactValue(model)));
     });
 
@@ -129,7 +130,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminServer
     }
     app.get('/integrations/:id/delete', async (request: IdRequest, reply) => {
         if (options.instances.get(request.params.id) === undefined) return notFound(request, reply);
-        return page(request, reply, { title: `Delete ${request.params.id}`, section: 'integrations' }, confirmDeletePage(request.params.id, reply.generateCsrf()));
+        return page(request, reply, { title: `Delete ${request.params.id}`, section: 'integrations' }, confirmDeletePage(request.params.id, csrfToken(reply)));
     });
     app.post('/integrations/:id/delete', async (request: IdRequest, reply) => {
         await options.admin.delete(request.params.id, request.actor);

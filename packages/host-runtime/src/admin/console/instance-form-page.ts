@@ -78,7 +78,7 @@ interface TextFieldOptions {
 
 function textField(o: TextFieldOptions): SafeHtml {
     return html`<div class="field${o.problems.length > 0 ? ' invalid' : ''}">
-  <label for="${o.id}">${o.label}${o.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+  <label for="${o.id}">${o.label}</label>
   <input type="text" id="${o.id}" name="${o.name}" value="${o.value}"${o.readonly ? html` readonly` : ''}${o.required ? html` required` : ''}${describedBy(o.id, o.problems, o.help)}${o.problems.length > 0 ? html` aria-invalid="true"` : ''}>
   ${problemList(o.id, o.problems)}
   ${o.help === undefined ? '' : html`<p class="help" id="${o.id}-help">${o.help}</p>`}
@@ -94,7 +94,7 @@ function settingField(field: FormField, values: InstanceFormModel['values'], pro
     const help = [field.description, field.examples.length > 0 && field.kind === 'text' && field.options.length === 0 ? `e.g. ${field.examples.join(', ')}` : undefined]
         .filter(Boolean)
         .join(' ');
-    const label = html`<label for="${id}">${field.title}${field.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>`;
+    const label = html`<label for="${id}">${field.title}</label>`;
     const extras = html`${problemList(id, problems)}${help === '' ? '' : html`<p class="help" id="${id}-help">${help}</p>`}`;
     const aria = describedBy(id, problems, help === '' ? undefined : help);
     switch (field.kind) {
