@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { ConsoleEnvironment, leakForms } from './console-harness.spec.helper.js';
-import { readTree, waitUntil } from './e2e-harness.spec.helper.js';
+import { readTree } from './e2e-harness.spec.helper.js';
 
 const ID = 'qualys-api';
 
@@ -14,6 +14,16 @@ function checkpointOf(dataDir: string): string | undefined {
         return row?.checkpoint;
     } finally {
         db.close();
+    }
+}
+
+/** Waits until the instance's last finished poll succeeded. */
+async function untilHealthy(env: ConsoleEnvironment): Promise<void> {
+    const health = async () => (await env.call('GET', `/api/instances/${ID}`)).json<{ health: string }>().health;
+    const deadline = Date.now() + 30_000;
+    while ((await health()) !== 'healthy') {
+        if (Date.now() > deadline) throw new Error(`${ID} did not turn healthy`);
+        await new Promise(resolve => setTimeout(resolve, 200));
     }
 }
 
@@ -51,11 +61,8 @@ describe('e2e: the admin API guards the subscription and keeps console instances
         expect(created.status, created.text).to.equal(201);
         expect(created.json<{ writeOnly: unknown }>().writeOnly).to.deep.equal([{ field: 'password', configured: true }]);
         expect(created.text).to.not.contain(ConsoleEnvironment.PASSWORD);
-        await waitUntil(() => checkpointOf(env.dataDir) !== undefined, 'the first poll');
-        const view = async () => (await env.call('GET', `/api/instances/${ID}`)).json<{ health: string }>();
-        const deadline = Date.now() + 20_000;
-        while ((await view()).health !== 'healthy' && Date.now() < deadline) await new Promise(r => setTimeout(r, 200));
-        expect((await view()).health).to.equal('healthy');
+        await untilHealthy(env);
+        expect(checkpointOf(env.dataDir)).to.not.equal(undefined);
 
         const textPlain = await env.call('POST', `/api/instances/${ID}/test`, {
             token: false,
@@ -96,7 +103,7 @@ describe('e2e: the admin API guards the subscription and keeps console instances
             }
         });
         expect(created.status, created.text).to.equal(201);
-        await waitUntil(() => checkpointOf(env.dataDir) !== undefined, 'the first poll', 30_000);
+        await untilHealthy(env);
         await env.stop();
         const checkpoint = checkpointOf(env.dataDir);
 
