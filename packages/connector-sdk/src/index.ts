@@ -5,6 +5,7 @@ export * from './clock.js';
 export * from './connector.js';
 export * from './connector-context.js';
 export * from './connector-error.js';
+export * from './http-status-error-kind.js';
 export * from './connector-metrics.js';
 export * from './duration.js';
 export * from './http/http-client.js';

@@ -4,6 +4,7 @@ import { Connector, type ConfigValidation, type ConnectionReport, type PollBatch
 import type { ConnectorContext, PollContext } from '../connector-context.js';
 import { ConnectorError, type ConnectorErrorKind } from '../connector-error.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
+import { errorKindForHttpStatus } from '../http-status-error-kind.js';
 import { createConfigValidator } from '../manifest/config-schema-validator.js';
 import { secretValues } from '../manifest/secret-fields.js';
 import { exampleManifest } from './example-manifest.js';
@@ -108,27 +109,21 @@ function client(config: ExampleConfig, ctx: ConnectorContext): HttpClient {
     return ctx.http.create({ baseUrl: config.baseUrl, auth, userAgent: 'example-connector', logger: ctx.logger });
 }
 
-/** What each failing status means, in the error kinds the host acts on, and what the user should do. */
-const FAILURES: Readonly<Record<number, [ConnectorErrorKind, string, string]>> = {
-    401: ['auth', 'refused the credentials', 'Check the username and password'],
-    403: ['permission', 'does not let this account read items', 'Grant the account read access'],
-    404: ['not_found', 'has no items API', 'Check the base URL']
+/** What the user should do about each kind of failure, and how to say what went wrong. */
+const FAILURES: Partial<Record<ConnectorErrorKind, [problem: string, hint: string]>> = {
+    auth: ['refused the credentials', 'Check the username and password'],
+    permission: ['does not let this account read items', 'Grant the account read access'],
+    not_found: ['has no items API', 'Check the base URL']
 };
 
 function checkStatus(response: HttpResponse, config: ExampleConfig): void {
     const { status } = response;
     if (status >= 200 && status < 300) return;
-    const [kind, problem, hint] = FAILURES[status] ?? [
-        status >= 500 ? 'transient' : 'protocol',
-        `answered HTTP ${status}`
-    ];
     // The HTTP client has already retried 429 and 5xx; what reaches here is what is left after its retries.
-    const retryAfterMs = status === 429 ? (Number(response.headers['retry-after']) || 60) * 1000 : undefined;
-    throw new ConnectorError(status === 429 ? 'rate_limited' : kind, `${config.baseUrl} ${problem}`, {
-        status,
-        hint,
-        retryAfterMs
-    });
+    const kind = errorKindForHttpStatus(status);
+    const [problem, hint] = FAILURES[kind] ?? [`answered HTTP ${status}`, undefined];
+    const retryAfterMs = kind === 'rate_limited' ? (Number(response.headers['retry-after']) || 60) * 1000 : undefined;
+    throw new ConnectorError(kind, `${config.baseUrl} ${problem}`, { status, hint, retryAfterMs });
 }
 
 function parsePage(body: string): { items: ExampleItem[]; hasMore: boolean } {

@@ -1,6 +1,12 @@
-import { ConnectorError, type HttpHeaders } from '@signal-connectors/connector-sdk';
+import {
+    ConnectorError,
+    errorKindForHttpStatus,
+    type ConnectorErrorKind,
+    type HttpHeaders
+} from '@signal-connectors/connector-sdk';
 import { platformHint } from '../config/qualys-platforms.js';
 import { parseSimpleReturn, simpleReturnToError } from '../xml/simple-return.js';
+import { QUALYS_HTTP_STATUSES } from '../xml/simple-return-codes.js';
 import { readLimitHeaders } from './qualys-limit-headers.js';
 
 /** Where a response came from, for messages: the API server's origin and the endpoint label. */
@@ -11,9 +17,9 @@ export interface ResponseOrigin {
 
 /**
  * The error for a non-2xx Qualys response. A `SIMPLE_RETURN` body says best what went wrong (its code decides
- * the kind); otherwise the status does: 401 auth, 403 permission, 404 not_found (a wrong host, usually),
- * 409/429 rate_limited, 5xx transient, anything else protocol. Messages hold the host, endpoint and status,
- * never the body beyond Qualys' own error text, and never credentials.
+ * the kind); otherwise the status does, through the SDK's table with Qualys' own reading of 409 (rate limits).
+ * Messages hold the host, endpoint and status, never the body beyond Qualys' own error text, and never
+ * credentials.
  */
 export function errorForResponse(
     status: number,
@@ -25,48 +31,53 @@ export function errorForResponse(
     if (simpleReturn !== undefined) return simpleReturnToError(simpleReturn, status);
     const host = new URL(origin.baseUrl).host;
     const what = `The Qualys ${origin.endpoint.replace(/_/g, ' ')} API at ${host} answered HTTP ${status}`;
-    if (status === 401) {
-        return new ConnectorError('auth', `${what}: the credentials were rejected`, {
-            status,
-            hint:
-                'Check the username and password (they are case-sensitive); the Qualys user must also be allowed ' +
-                'API access (user role: "Allow access to API")'
-        });
-    }
-    if (status === 403) {
-        return new ConnectorError('permission', `${what}: access denied`, {
-            status,
-            hint: 'Ask your Qualys administrator to give this user API access and the VM module (Manager, Unit Manager, Scanner or Reader role)'
-        });
-    }
-    if (status === 404) {
-        return new ConnectorError('not_found', `${what}: no such API there`, { status, hint: platformHint(host) });
-    }
-    if (status === 409 || status === 429) {
-        const toWait = readLimitHeaders(headers).toWaitSec;
-        return new ConnectorError('rate_limited', `${what}: the call was throttled`, {
-            status,
-            retryAfterMs: toWait === undefined ? undefined : toWait * 1000,
-            hint: 'Another tool may be using the same Qualys account; the next run tries again'
-        });
-    }
-    if (status >= 500) {
-        return new ConnectorError('transient', `${what}: the server failed`, {
-            status,
-            hint: 'Qualys is unavailable or in maintenance; the call is retried later'
-        });
-    }
-    const redirect = status >= 300 && status < 400;
-    return new ConnectorError(
-        'protocol',
-        `${what}${redirect ? ' (a redirect to another host)' : ''}: unexpected response`,
-        {
-            status,
-            hint: redirect
-                ? platformHint(host)
-                : 'Retry later; if it persists, check for a proxy between the connector and Qualys'
+    const kind = errorKindForHttpStatus(status, QUALYS_HTTP_STATUSES);
+    const { problem, hint } = describeStatus(kind, status, host);
+    const retryAfterMs = kind === 'rate_limited' ? readLimitHeaders(headers).toWaitSec : undefined;
+    return new ConnectorError(kind, `${what}: ${problem}`, {
+        status,
+        hint,
+        retryAfterMs: retryAfterMs === undefined ? undefined : retryAfterMs * 1000
+    });
+}
+
+/** What a bare status of this kind means, and what to do about it. */
+function describeStatus(kind: ConnectorErrorKind, status: number, host: string): { problem: string; hint: string } {
+    switch (kind) {
+        case 'auth':
+            return {
+                problem: 'the credentials were rejected',
+                hint:
+                    'Check the username and password (they are case-sensitive); the Qualys user must also be ' +
+                    'allowed API access (user role: "Allow access to API")'
+            };
+        case 'permission':
+            return {
+                problem: 'access denied',
+                hint: 'Ask your Qualys administrator to give this user API access and the VM module (Manager, Unit Manager, Scanner or Reader role)'
+            };
+        case 'not_found':
+            return { problem: 'no such API there', hint: platformHint(host) };
+        case 'rate_limited':
+            return {
+                problem: 'the call was throttled',
+                hint: 'Another tool may be using the same Qualys account; the next run tries again'
+            };
+        case 'transient':
+            return {
+                problem: 'the server failed',
+                hint: 'Qualys is unavailable or in maintenance; the call is retried later'
+            };
+        default: {
+            const redirect = status >= 300 && status < 400;
+            return {
+                problem: `unexpected response${redirect ? ' (a redirect to another host)' : ''}`,
+                hint: redirect
+                    ? platformHint(host)
+                    : 'Retry later; if it persists, check for a proxy between the connector and Qualys'
+            };
         }
-    );
+    }
 }
 
 /**

@@ -1,5 +1,11 @@
-import { ConnectorError, type ConnectionReport, formatDuration } from '@signal-connectors/connector-sdk';
+import {
+    ConnectorError,
+    errorKindForHttpStatus,
+    formatDuration,
+    type ConnectionReport
+} from '@signal-connectors/connector-sdk';
 import { QUALYS_PLATFORM_IDENTIFICATION_URL, platformHint } from '../config/qualys-platforms.js';
+import { QUALYS_HTTP_STATUSES, simpleReturnErrorRule } from '../xml/simple-return-codes.js';
 
 /** What the failure report needs to know about the attempt. */
 export interface FailureSubject {
@@ -25,31 +31,6 @@ const CONNECT_CODES = new Set([
 ]);
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH|ALTNAME/;
 
-/** Hints for the Qualys account codes a first connection test typically meets. */
-const ACCOUNT_CODES: Record<string, { summary: string; hint: string }> = {
-    '2000': {
-        summary: 'Qualys rejected the username or password',
-        hint: 'Check the username and password (both case-sensitive); a password changed or expired in the Qualys UI must be updated here'
-    },
-    '2001': { summary: 'the Qualys account has expired', hint: 'Ask your Qualys administrator to renew the account' },
-    '2002': {
-        summary: 'the Qualys user is inactive',
-        hint: 'Ask your Qualys administrator to activate the user, with API access'
-    },
-    '2003': {
-        summary: 'the registration of this Qualys account is not completed',
-        hint: 'Log in to the Qualys web UI once with this user (accept the terms and set the password), then test again'
-    },
-    '2011': {
-        summary: 'this Qualys account must use SecureID, which blocks API access',
-        hint: 'Use an account without SecureID enforcement for the API (ask your Qualys administrator)'
-    },
-    '2012': {
-        summary: "the Qualys user's license does not allow this API",
-        hint: 'Ask your Qualys administrator to give the user API access and the VM (Vulnerability Management) module'
-    }
-};
-
 /**
  * Turns whatever a connection test threw into a failed {@link ConnectionReport}: the error kind the host acts
  * on, and a hint a person can act on - which credential, which host, which setting, or when to try again.
@@ -61,16 +42,18 @@ export function failureReport(error: unknown, subject: FailureSubject, latencyMs
         return { ...base, errorKind: 'protocol', message: `The connection test failed unexpectedly: ${message}` };
     }
     const { kind, code, status } = error;
-    const account = code === undefined ? undefined : ACCOUNT_CODES[code];
-    if (account !== undefined) {
+    const account = code === undefined ? undefined : simpleReturnErrorRule(code);
+    if (account?.summary !== undefined) {
         return {
             ...base,
             errorKind: kind,
             message: `${capitalise(account.summary)} (Qualys code ${code})`,
-            hint: account.hint
+            hint: capitalise(account.hint)
         };
     }
-    if (kind === 'auth' || status === 401) {
+    // The HTTP status speaks louder than an unknown Qualys code about credentials and permissions.
+    const statusKind = status === undefined ? undefined : errorKindForHttpStatus(status, QUALYS_HTTP_STATUSES);
+    if (kind === 'auth' || statusKind === 'auth') {
         return {
             ...base,
             errorKind: 'auth',
@@ -80,7 +63,7 @@ export function failureReport(error: unknown, subject: FailureSubject, latencyMs
                 '(user role: "Allow access to API")'
         };
     }
-    if (kind === 'permission' || status === 403) {
+    if (kind === 'permission' || statusKind === 'permission') {
         return {
             ...base,
             errorKind: 'permission',

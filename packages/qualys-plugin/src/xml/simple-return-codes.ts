@@ -1,11 +1,21 @@
-import type { ConnectorErrorKind } from '@signal-connectors/connector-sdk';
+import type { ConnectorErrorKind, HttpStatusErrorKindOptions } from '@signal-connectors/connector-sdk';
 import type { SimpleReturn } from './simple-return.js';
+
+/**
+ * How Qualys' HTTP statuses differ from the SDK's table: it answers its rate (code 1965) and concurrency (1960)
+ * limits with 409, not 429.
+ */
+export const QUALYS_HTTP_STATUSES: HttpStatusErrorKindOptions = Object.freeze({
+    overrides: Object.freeze({ 409: 'rate_limited' })
+});
 
 /** How one Qualys error code becomes a ConnectorError. */
 export interface SimpleReturnErrorRule {
     kind: ConnectorErrorKind;
-    /** One sentence the user can act on. */
+    /** One sentence the user can act on, starting in lower case. */
     hint: string;
+    /** For account problems a first connection test meets: what is wrong, in a few words. */
+    summary?: string;
     retryAfterMs?: (sr: SimpleReturn) => number | undefined;
 }
 
@@ -60,30 +70,38 @@ const RULES: Record<string, SimpleReturnErrorRule> = {
     },
     '2000': {
         kind: 'auth',
-        hint: 'check the username and password (a Qualys password may have expired or been reset in the web UI)'
+        summary: 'Qualys rejected the username or password',
+        hint:
+            'check the username and password (both case-sensitive); a password changed, expired or reset in the ' +
+            'Qualys UI must be updated here'
     },
     '2001': {
         kind: 'auth',
+        summary: 'the Qualys account has expired',
         hint: 'the Qualys account has expired; contact your Qualys administrator to renew it'
     },
     '2002': {
         kind: 'permission',
-        hint: 'the Qualys user is inactive; ask your Qualys administrator to activate it'
+        summary: 'the Qualys user is inactive',
+        hint: 'ask your Qualys administrator to activate the user, with API access'
     },
     '2003': {
         kind: 'auth',
+        summary: 'the registration of this Qualys account is not completed',
         hint:
-            'registration of this account is not completed: log in to the Qualys web UI once with it and accept ' +
-            'the terms, then retry (the connector does not retry this automatically)'
+            'log in to the Qualys web UI once with this user and accept the terms (registration is not completed), ' +
+            'then retry; the connector does not retry this automatically'
     },
     '2011': {
         kind: 'permission',
+        summary: 'this Qualys account must use SecureID, which blocks API access',
         hint:
             'this account must log in with SecureID, which blocks API access; use an API account without ' +
             'SecureID enforcement (ask your Qualys administrator)'
     },
     '2012': {
         kind: 'permission',
+        summary: "the Qualys user's license does not allow this API",
         hint:
             'the user license is not authorized for this API; ask your Qualys administrator for API access and ' +
             'the VM module'

@@ -1,5 +1,5 @@
-import { ConnectorError } from '@signal-connectors/connector-sdk';
-import { simpleReturnErrorRule } from './simple-return-codes.js';
+import { ConnectorError, type ConnectorErrorKind, errorKindForHttpStatus } from '@signal-connectors/connector-sdk';
+import { QUALYS_HTTP_STATUSES, simpleReturnErrorRule } from './simple-return-codes.js';
 import { childText, elementText, parseSmallDocument, type XmlElement } from './xml-element.js';
 
 /** The Qualys error (and small success) envelope: `SIMPLE_RETURN/RESPONSE/{DATETIME, CODE, TEXT, ITEM_LIST}`. */
@@ -11,6 +11,8 @@ export interface SimpleReturn {
     /** `ITEM_LIST/ITEM{KEY,VALUE}`, e.g. `SECONDS_TO_WAIT` or a launched scan's `REFERENCE`. */
     items: Record<string, string>;
 }
+
+const UNKNOWN_CODE = 'this Qualys error is not one the connector knows; the message says what Qualys reported';
 
 /** Roots of Qualys error documents: the v2 `SIMPLE_RETURN` and the legacy v1 `GENERIC_RETURN`. */
 export const SIMPLE_RETURN_ROOTS: readonly string[] = ['SIMPLE_RETURN', 'GENERIC_RETURN'];
@@ -69,20 +71,24 @@ export function simpleReturnToError(sr: SimpleReturn, httpStatus?: number): Conn
     return new ConnectorError(kind, message, { hint, code: sr.code, status: httpStatus });
 }
 
+/** The hint for a Qualys code this connector does not know, by the kind its HTTP status gave it. */
+const UNKNOWN_CODE_HINTS: Record<ConnectorErrorKind, string> = {
+    auth: 'check the username and password',
+    permission: 'check that the Qualys user has API access and the VM module',
+    not_found: 'check that host points at your platform API server',
+    rate_limited: `${UNKNOWN_CODE}; retrying later`,
+    transient: `${UNKNOWN_CODE}; retrying with backoff`,
+    config: `${UNKNOWN_CODE}; check the connector configuration`,
+    protocol: `${UNKNOWN_CODE}; retry later`
+};
+
 function kindForStatus(status: number | undefined): Pick<ConnectorError, 'kind' | 'hint'> {
-    const unknown = 'this Qualys error is not one the connector knows; the message says what Qualys reported';
     if (status === undefined || (status >= 200 && status < 300)) {
-        return { kind: 'protocol', hint: `${unknown}, although the HTTP status said success; retry later` };
+        return { kind: 'protocol', hint: `${UNKNOWN_CODE}, although the HTTP status said success; retry later` };
     }
-    if (status === 401) return { kind: 'auth', hint: 'check the username and password' };
-    if (status === 403) {
-        return { kind: 'permission', hint: 'check that the Qualys user has API access and the VM module' };
-    }
-    if (status === 404) return { kind: 'not_found', hint: 'check that host points at your platform API server' };
-    if (status === 409 || status === 429) return { kind: 'rate_limited', hint: `${unknown}; retrying later` };
-    if (status === 408 || status >= 500) return { kind: 'transient', hint: `${unknown}; retrying with backoff` };
-    if (status >= 400) return { kind: 'config', hint: `${unknown}; check the connector configuration` };
-    return { kind: 'protocol', hint: `${unknown}; retry later` };
+    // An error envelope on a 4xx means Qualys understood the request and refused what the config made us send.
+    const kind = errorKindForHttpStatus(status, { ...QUALYS_HTTP_STATUSES, otherClientErrors: 'config' });
+    return { kind, hint: UNKNOWN_CODE_HINTS[kind] };
 }
 
 function readItems(list: XmlElement, items: Record<string, string>): void {
