@@ -28,7 +28,10 @@ export interface InstanceView {
     lastFinishedRun?: RunRecord;
     /** Why the last finished poll failed, with what to do. */
     lastError?: RecordedError;
-    /** Set when the instance failed with a kind retrying cannot fix; it needs a config or account change. */
+    /**
+     * Set when the instance failed with a kind retrying cannot fix (it needs a config or account change), or
+     * when its `protocol` failures outlasted their quick retries.
+     */
     failed: boolean;
     /** Why the instance cannot run at all. */
     problems: ConfigProblem[];

@@ -138,6 +138,7 @@ export function composeInstance(
         enabled: config.enabled,
         pollingIntervalMs,
         ...(initialDelayMs === undefined ? {} : { initialDelayMs }),
+        ...(config.protocolRetries === undefined ? {} : { protocolRetries: config.protocolRetries }),
         pollTimeoutMs,
         connector,
         settings,

@@ -24,6 +24,7 @@ instances:
       password: \${env:QUALYS_PASSWORD}
   - id: qualys-lab
     connector: signal-client.qualys
+    protocolRetries: 3
     settings:
       host: qualysapi.qg2.apps.qualys.com
       username: acme_lab
@@ -68,6 +69,7 @@ describe('loadRuntimeConfig', () => {
             settings: { host: 'qualysapi.qualys.com', username: 'acme_ab12', password: 'prod-password' }
         });
         expect(loaded.instances[1].enabled).to.equal(true);
+        expect(loaded.instances[1].protocolRetries).to.equal(3);
         expect(loaded.instances[1].settings).to.deep.include({
             password: 'lab-password',
             anyPluginField: { nested: true }
@@ -123,6 +125,7 @@ instances:
     settings: { unknownToTheHost: ok }
   - id: dup
     pollTimeout: 0s
+    protocolRetries: -1
 `)
         );
         const byPath = (path: string): string[] => found.filter(p => p.path === path).map(p => p.message);
@@ -137,6 +140,7 @@ instances:
         expect(byPath('instances[2].id')).to.deep.equal(["duplicate instance id 'dup', also used at instances[1].id"]);
         expect(byPath('instances[2].connector')).to.deep.equal(['is required']);
         expect(byPath('instances[2].pollTimeout')).to.deep.equal(['must be longer than 0']);
+        expect(byPath('instances[2].protocolRetries')).to.have.length(1);
         expect(found.some(p => p.path.startsWith('instances[1]'))).to.equal(false);
     });
 

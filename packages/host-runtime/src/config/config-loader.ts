@@ -98,6 +98,7 @@ export async function parseRuntimeConfig(
             connector: item.connector as string,
             enabled: item.enabled !== false,
             ...durations,
+            ...(typeof item.protocolRetries === 'number' ? { protocolRetries: item.protocolRetries } : {}),
             settings: await resolveAt(item.settings ?? {}, `instances[${index}].settings`)
         });
     }

@@ -101,6 +101,12 @@ export const RUNTIME_CONFIG_SCHEMA: JsonSchema = {
                     pollingInterval: duration,
                     initialDelay: duration,
                     pollTimeout: duration,
+                    protocolRetries: {
+                        type: 'integer',
+                        minimum: 0,
+                        maximum: 100,
+                        description: 'quick retries after bad or truncated responses in a row; default 5'
+                    },
                     settings: { type: 'object' }
                 }
             }

@@ -22,6 +22,8 @@ export interface InstanceConfig {
     initialDelay?: string;
     /** A poll running longer than this is cancelled at the next batch boundary (default 6h). */
     pollTimeout?: string;
+    /** Backoff retries after `protocol` failures in a row before waiting for the normal schedule (default 5). */
+    protocolRetries?: number;
     /** Raw connector settings, secret references already resolved; validated by the plugin's `validateConfig`. */
     settings: unknown;
 }

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import type { PollOutcome } from './poll-events.js';
-import { backoffDelay, initialDelayBound, nextTick, planNextRun } from './retry-policy.js';
+import {
+    DEFAULT_PROTOCOL_RETRIES,
+    failureBackoffDelay,
+    initialDelayBound,
+    nextTick,
+    planNextRun,
+    protocolRetriesExhausted
+} from './retry-policy.js';
 
 const MINUTE = 60_000;
 
@@ -27,9 +34,39 @@ describe('retry policy', () => {
     });
 
     it('backs off from interval/8, doubling, capped at the interval', () => {
-        expect([1, 2, 3, 4, 5, 40].map(n => backoffDelay(80 * MINUTE, n) / MINUTE)).to.deep.equal([
+        expect([1, 2, 3, 4, 5, 40].map(n => failureBackoffDelay(80 * MINUTE, n) / MINUTE)).to.deep.equal([
             10, 20, 40, 80, 80, 80
         ]);
+    });
+
+    it('retries protocol failures with backoff up to the limit (5 by default), then plans the normal schedule', () => {
+        const interval = 80 * MINUTE;
+        const truncated = outcome({
+            result: 'failed',
+            startedAt: 2 * MINUTE,
+            finishedAt: 3 * MINUTE,
+            error: { kind: 'protocol', message: 'truncated' }
+        });
+        const plan = (failures: number, limit?: number) =>
+            planNextRun(
+                truncated,
+                interval,
+                failures,
+                3 * MINUTE,
+                limit === undefined ? undefined : { failures, limit }
+            ).reason;
+        expect(DEFAULT_PROTOCOL_RETRIES).to.equal(5);
+        expect(planNextRun(truncated, interval, 1, 3 * MINUTE, { failures: 5, limit: 5 })).to.deep.equal({
+            at: 13 * MINUTE,
+            reason: 'backoff'
+        });
+        expect(planNextRun(truncated, interval, 6, 3 * MINUTE, { failures: 6, limit: 5 })).to.deep.equal({
+            at: 82 * MINUTE,
+            reason: 'retries-exhausted'
+        });
+        expect(plan(1, 0)).to.equal('retries-exhausted');
+        expect(protocolRetriesExhausted({ failures: 3, limit: 2 })).to.equal(true);
+        expect(protocolRetriesExhausted({ failures: 2, limit: 2 })).to.equal(false);
     });
 
     it('skips the ticks missed by a long poll', () => {

@@ -1,5 +1,5 @@
 import type { RecordedError } from '../state/state-store.js';
-import { isFatalKind } from './retry-policy.js';
+import { DEFAULT_PROTOCOL_RETRIES, isFatalKind, protocolRetriesExhausted, type ProtocolRetries } from './retry-policy.js';
 import type { PollOutcome } from './poll-events.js';
 import type { ScheduledInstance } from './scheduler.js';
 
@@ -14,7 +14,10 @@ export interface InstanceSchedule {
     /** When the next scheduled poll is due (ms since the epoch); undefined when nothing is scheduled. */
     nextRunAt?: number;
     consecutiveFailures: number;
-    /** Set after a failure retrying cannot fix; cleared by the next success. */
+    /**
+     * Set after a failure retrying cannot fix, or once `protocol` failures outlast their bounded retries;
+     * cleared by the next success.
+     */
     failedReason?: RecordedError;
     lastOutcome?: PollOutcome;
 }
@@ -26,6 +29,8 @@ export class ScheduleEntry {
     running = false;
     nextAt?: number;
     failures = 0;
+    /** Consecutive polls that failed with a `protocol` error. */
+    protocolFailures = 0;
     failedReason?: RecordedError;
     lastOutcome?: PollOutcome;
     private wakeController = new AbortController();
@@ -59,29 +64,48 @@ export class ScheduleEntry {
         this.cancelController = new AbortController();
     }
 
+    /** The instance's `protocol` failures in a row, and the retries it may make with backoff. */
+    get protocolRetries(): ProtocolRetries {
+        return { failures: this.protocolFailures, limit: this.instance.protocolRetries ?? DEFAULT_PROTOCOL_RETRIES };
+    }
+
     /**
-     * Takes a finished poll into account: a success clears the failure count and the failed mark, a failure
-     * counts, and one retrying cannot fix marks the instance failed. Returns `recovered` when a success ends a
-     * failed state.
+     * Takes a finished poll into account: a success clears the failure counts and the failed mark, a failure
+     * counts, and one retrying cannot fix (or a `protocol` failure beyond its bounded retries) marks the instance
+     * failed. Returns `recovered` when a success ends a failed state, `retries-exhausted` when `protocol` failures
+     * have just marked it.
      */
-    record(outcome: PollOutcome): 'recovered' | undefined {
+    record(outcome: PollOutcome): 'recovered' | 'retries-exhausted' | undefined {
         this.lastOutcome = outcome;
         if (outcome.result === 'success') {
             const recovered = this.failedReason !== undefined;
             this.failures = 0;
+            this.protocolFailures = 0;
             this.failedReason = undefined;
             return recovered ? 'recovered' : undefined;
         }
-        if (outcome.result === 'failed') {
-            this.failures++;
-            const error = outcome.error;
-            if (error !== undefined && isFatalKind(error.kind)) {
-                this.failedReason = {
-                    kind: error.kind,
-                    message: error.message,
-                    ...(error.hint === undefined ? {} : { hint: error.hint })
-                };
-            }
+        if (outcome.result !== 'failed') return undefined;
+        this.failures++;
+        const error = outcome.error;
+        this.protocolFailures = error?.kind === 'protocol' ? this.protocolFailures + 1 : 0;
+        if (error !== undefined && isFatalKind(error.kind)) {
+            this.failedReason = {
+                kind: error.kind,
+                message: error.message,
+                ...(error.hint === undefined ? {} : { hint: error.hint })
+            };
+        } else if (error?.kind === 'protocol' && protocolRetriesExhausted(this.protocolRetries)) {
+            this.failedReason = {
+                kind: 'protocol',
+                message:
+                    `bad or truncated responses in ${this.protocolFailures} polls in a row, so no more quick ` +
+                    `retries until a poll on the normal schedule succeeds; the last: ${error.message}`,
+                ...(error.hint === undefined ? {} : { hint: error.hint })
+            };
+            return 'retries-exhausted';
+        } else {
+            // As the state store does: a failure retrying may fix means the earlier cause has moved on.
+            this.failedReason = undefined;
         }
         return undefined;
     }

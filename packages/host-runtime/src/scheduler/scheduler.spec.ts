@@ -208,6 +208,75 @@ describe('Scheduler', () => {
         expect(scheduler.status('a')!.consecutiveFailures).to.equal(0);
     });
 
+    it('retries protocol failures a bounded number of times, then waits for the schedule and marks it in status', async () => {
+        let fixed = false;
+        await setup(
+            async function* (checkpoint, ctx, call) {
+                if (!fixed) throw new ConnectorError('protocol', 'truncated page', { hint: 'check the proxy' });
+                yield* succeeding(checkpoint, ctx, call);
+            },
+            [{ id: 'a', pollingInterval: '80m', protocolRetries: 2 }]
+        );
+
+        await start();
+        await test.clock.advance(200 * MINUTE);
+
+        // Two quick retries (interval/8, then /4), then only the normal schedule, counted from the run's start.
+        expect(minutesOfPolls()).to.deep.equal([0, 10, 30, 110, 190]);
+        const reason = scheduler.status('a')!.failedReason;
+        expect(reason).to.include({ kind: 'protocol', hint: 'check the proxy' });
+        expect(reason!.message).to.contain('5 polls in a row').and.to.contain('truncated page');
+        expect(test.state.getStatus('a').failedReason).to.deep.equal(reason);
+        expect(logs('warn').filter(line => line.includes('no more quick retries'))).to.have.length(3);
+
+        fixed = true;
+        await test.clock.advance(80 * MINUTE);
+        expect(minutesOfPolls()).to.deep.equal([0, 10, 30, 110, 190, 270]);
+        expect(scheduler.status('a')!.failedReason).to.equal(undefined);
+        expect(test.state.getStatus('a').failedReason).to.equal(undefined);
+        expect(logs('info')).to.include('Instance a is healthy again');
+    });
+
+    it('counts only protocol failures in a row: another kind of failure starts the count again', async () => {
+        const kinds = ['protocol', 'protocol', 'transient', 'protocol', 'protocol'] as const;
+        let call = 0;
+        await setup(
+            failingPoll(() => new ConnectorError(kinds[call++] ?? 'protocol', 'bad answer')),
+            [{ id: 'a', pollingInterval: '80m', protocolRetries: 2 }]
+        );
+
+        await start();
+        await test.clock.advance(300 * MINUTE);
+
+        // The transient failure at 30 broke the run of protocol failures: three more in a row (70, 150, 230) are
+        // needed before the instance waits for its normal schedule.
+        expect(minutesOfPolls()).to.deep.equal([0, 10, 30, 70, 150, 230]);
+        expect(scheduler.status('a')).to.deep.include({ consecutiveFailures: 6, nextRunAt: t0 + 310 * MINUTE });
+        expect(scheduler.status('a')!.failedReason?.message).to.contain('3 polls in a row');
+    });
+
+    it('keeps an instance marked after protocol failures on its normal schedule after a restart', async () => {
+        await setup(failingPoll(() => new ConnectorError('protocol', 'bad answer')), [
+            { id: 'a', pollingInterval: '80m' }
+        ]);
+        test.state.markFailed('a', { kind: 'protocol', message: 'bad or truncated responses' });
+        const runner = new PollRunner({ state: test.state, sink: test.sink, clock: test.clock });
+        scheduler = new Scheduler(test.host.instances, {
+            runner,
+            state: test.state,
+            clock: test.clock,
+            logger: test.host.logger,
+            maxConcurrentPolls: 2,
+            random: () => 0
+        });
+
+        await start();
+        await test.clock.advance(100 * MINUTE);
+
+        expect(minutesOfPolls()).to.deep.equal([0, 80]);
+        expect(scheduler.status('a')!.failedReason?.kind).to.equal('protocol');
+    });
+
     for (const kind of ['auth', 'permission', 'config', 'not_found'] as const) {
         it(`marks an instance failing with '${kind}' failed and retries it only on its normal schedule`, async () => {
             let fixed = false;

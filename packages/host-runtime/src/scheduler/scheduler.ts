@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { formatDuration, type Clock, type Logger } from '@signal-connectors/connector-sdk';
-import type { StateStore } from '../state/state-store.js';
+import type { RecordedError, StateStore } from '../state/state-store.js';
 import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { cancelledBeforeStart, type PollOutcome, type PollTarget } from './poll-events.js';
 import type { PollRunner } from './poll-runner.js';
@@ -13,6 +13,8 @@ export interface ScheduledInstance extends PollTarget {
     readonly pollingIntervalMs: number;
     /** Upper bound of the random delay before the first poll; default 10% of the interval, at most 1 min. */
     readonly initialDelayMs?: number;
+    /** Backoff retries after `protocol` failures in a row before waiting for the schedule (default 5). */
+    readonly protocolRetries?: number;
 }
 
 /** What a {@link Scheduler} works with. */
@@ -41,8 +43,8 @@ export interface StopResult {
  * first polls, one instance never runs twice at once (a tick or trigger while it runs joins the running poll),
  * at most `maxConcurrentPolls` polls run across instances (the rest queue in order), a failure is retried with
  * exponential backoff (or after the `retryAfterMs` a rate-limited connector asked for), and an instance failing
- * with a kind retrying cannot fix (auth, permission, config, not_found) is marked failed and tried again only on
- * its normal schedule.
+ * with a kind retrying cannot fix (auth, permission, config, not_found), or with `protocol` errors beyond its
+ * `protocolRetries`, is marked failed and tried again only on its normal schedule.
  */
 export class Scheduler {
     private readonly entries = new Map<string, ScheduleEntry>();
@@ -67,6 +69,8 @@ export class Scheduler {
             const status = this.options.state.getStatus(instance.id);
             entry.failures = status.consecutiveFailures;
             entry.failedReason = status.failedReason;
+            // Marked after protocol failures outlasted their retries: stay on the normal schedule until a success.
+            if (status.failedReason?.kind === 'protocol') entry.protocolFailures = entry.protocolRetries.limit + 1;
         } catch {
             // No history yet: start from a clean slate.
         }
@@ -271,10 +275,19 @@ export class Scheduler {
         const { instance } = entry;
         // A removed instance has no schedule left to plan, and nothing more is recorded for it.
         if (this.entries.get(instance.id) !== entry) return;
-        if (entry.record(outcome) === 'recovered')
-            logger.info(`Instance ${instance.id} is healthy again`, { instance: instance.id });
+        const change = entry.record(outcome);
+        if (change === 'recovered') logger.info(`Instance ${instance.id} is healthy again`, { instance: instance.id });
+        if (change === 'retries-exhausted' && entry.failedReason !== undefined) {
+            this.markFailed(entry, entry.failedReason);
+        }
         if (this.shutdown.signal.aborted) return;
-        const next = planNextRun(outcome, instance.pollingIntervalMs, entry.failures, clock.now());
+        const next = planNextRun(
+            outcome,
+            instance.pollingIntervalMs,
+            entry.failures,
+            clock.now(),
+            entry.protocolRetries
+        );
         entry.nextAt = next.at;
         const line = describeNextRun(instance.id, outcome, next, entry.failures, clock.now());
         logger[line.level](line.message, {
@@ -284,6 +297,16 @@ export class Scheduler {
         });
         this.setNextRun(entry, next.at);
         entry.wake();
+    }
+
+    private markFailed(entry: ScheduleEntry, reason: RecordedError): void {
+        try {
+            this.options.state.markFailed(entry.instance.id, reason);
+        } catch (error) {
+            this.options.logger.warn(
+                `Could not record that ${entry.instance.id} is marked failed: ${(error as Error).message}`
+            );
+        }
     }
 
     private setNextRun(entry: ScheduleEntry, at: number | undefined): void {

@@ -25,6 +25,8 @@ export class TransientStateStore implements StateStore {
 
     setNextRun(): void {}
 
+    markFailed(): void {}
+
     getStatus(instanceId: string): InstanceStatus {
         return { instanceId, consecutiveFailures: 0, totalArtifacts: 0 };
     }

@@ -131,6 +131,23 @@ describe('SqliteStateStore', () => {
         expect(store.getStatus('a').nextRunAt).to.equal(undefined);
     });
 
+    it('keeps a failed mark the scheduler sets across reopening, until the next success', () => {
+        let store = open();
+        const reason = { kind: 'protocol', message: 'bad or truncated responses in 6 polls in a row' };
+        store.startRun('a', 'r1', '2025-01-01T00:00:00.000Z');
+        store.finishRun('a', 'r1', '2025-01-01T00:01:00.000Z', 'failed', { kind: 'protocol', message: 'truncated' });
+        store.markFailed('a', reason);
+        store.markFailed('fresh', reason);
+        store.close();
+
+        store = open();
+        expect(store.getStatus('a')).to.deep.include({ consecutiveFailures: 1, failedReason: reason });
+        expect(store.getStatus('fresh').failedReason).to.deep.equal(reason);
+        store.startRun('a', 'r2', '2025-01-01T01:00:00.000Z');
+        store.finishRun('a', 'r2', '2025-01-01T01:01:00.000Z', 'success');
+        expect(store.getStatus('a').failedReason).to.equal(undefined);
+    });
+
     it('keeps the run history bounded per instance', () => {
         const store = open({ maxRunsPerInstance: 3 });
         for (let i = 1; i <= 5; i++) store.startRun('a', `r${i}`, `2025-01-0${i}T00:00:00.000Z`);

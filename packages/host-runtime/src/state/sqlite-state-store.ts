@@ -145,6 +145,10 @@ export class SqliteStateStore implements StateStore, InstanceStore {
         this.statements.setNextRun.run(instanceId, nextRunAt ?? null);
     }
 
+    markFailed(instanceId: string, reason: RecordedError): void {
+        this.statements.markFailed.run(instanceId, JSON.stringify(reason));
+    }
+
     /** Clears the failed reason of an instance, e.g. once its config changed, so that it is polled again. */
     clearFailedReason(instanceId: string): void {
         this.statements.clearFailedReason.run(instanceId);
@@ -264,6 +268,10 @@ export class SqliteStateStore implements StateStore, InstanceStore {
             setNextRun: sql(
                 `INSERT INTO instance_status (instance_id, next_run_at) VALUES (?, ?)
                  ON CONFLICT (instance_id) DO UPDATE SET next_run_at = excluded.next_run_at`
+            ),
+            markFailed: sql(
+                `INSERT INTO instance_status (instance_id, failed_reason) VALUES (?, ?)
+                 ON CONFLICT (instance_id) DO UPDATE SET failed_reason = excluded.failed_reason`
             ),
             clearFailedReason: sql('UPDATE instance_status SET failed_reason = NULL WHERE instance_id = ?'),
             getStatus: sql(

@@ -31,7 +31,10 @@ export interface InstanceStatus {
     lastRun?: RunRecord;
     lastSuccessAt?: string;
     consecutiveFailures: number;
-    /** Set when the instance failed with a kind retrying cannot fix (auth, permission, config, not_found). */
+    /**
+     * Set when the instance failed with a kind retrying cannot fix (auth, permission, config, not_found), or
+     * when its `protocol` failures outlasted their bounded retries; cleared by the next success.
+     */
     failedReason?: RecordedError;
     nextRunAt?: string;
     /** Artifacts delivered over the instance's lifetime. */
@@ -51,6 +54,8 @@ export interface StateStore {
     startRun(instanceId: string, runId: string, startedAt: string): void;
     finishRun(instanceId: string, runId: string, finishedAt: string, result: RunResult, error?: RecordedError): void;
     setNextRun(instanceId: string, nextRunAt: string | undefined): void;
+    /** Marks an instance failed after its latest run (the scheduler gives up quick retries); a success clears it. */
+    markFailed(instanceId: string, reason: RecordedError): void;
     getStatus(instanceId: string): InstanceStatus;
     recentRuns(instanceId: string, limit: number): RunRecord[];
     /** A persistent key-value namespace, e.g. `instance:qualys-prod` or `plugin:signal-client.qualys`. */

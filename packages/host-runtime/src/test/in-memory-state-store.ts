@@ -69,6 +69,7 @@ export class InMemoryStateStore implements StateStore {
             status.consecutiveFailures += 1;
             if (error !== undefined && FATAL_ERROR_KINDS.includes(error.kind as ConnectorErrorKind))
                 status.failedReason = error;
+            else delete status.failedReason;
         }
     }
 
@@ -77,6 +78,10 @@ export class InMemoryStateStore implements StateStore {
         const status = this.status(instanceId);
         if (nextRunAt === undefined) delete status.nextRunAt;
         else status.nextRunAt = nextRunAt;
+    }
+
+    markFailed(instanceId: string, reason: RecordedError): void {
+        this.status(instanceId).failedReason = { ...reason };
     }
 
     getStatus(instanceId: string): InstanceStatus {

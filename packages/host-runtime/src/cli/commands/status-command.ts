@@ -101,7 +101,12 @@ function errorLines(row: InstanceStatusRow, now: number): string[] {
         lines.push('', `${row.id}: last error${at}: ${row.lastError.kind}: ${row.lastError.message}`);
         if (row.lastError.hint !== undefined) lines.push(`  hint: ${row.lastError.hint}`);
     }
-    if (row.failedReason !== undefined) {
+    if (row.failedReason?.kind === 'protocol') {
+        lines.push(
+            `  ${row.id} is marked failed (protocol): its polls kept getting bad or truncated responses, so it is ` +
+                'no longer retried quickly; it is tried again on its normal schedule'
+        );
+    } else if (row.failedReason !== undefined) {
         lines.push(
             `  ${row.id} is marked failed (${row.failedReason.kind}): retrying will not help until its config or ` +
                 'account is fixed; it is tried again on its normal schedule'
