@@ -9,7 +9,6 @@ import { resolveSecretReferences, secretLookingValues } from '../config/secret-r
 import type { DiscoveredPlugin } from '../discovery/plugin-discovery.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { silentLoggerFactory } from './cli-logging.js';
-import { NO_SINK } from '../service/counting-sink.js';
 import { discover } from '../service/runtime-session.js';
 import { TransientStateStore } from '../service/transient-state-store.js';
 
@@ -59,7 +58,6 @@ async function pluginProblems(config: RuntimeConfig, plugins: readonly Discovere
         config,
         plugins,
         state: new TransientStateStore(),
-        sink: NO_SINK,
         metrics: new RuntimeMetrics({ processMetrics: false }),
         // The problems are the output; the host's log line for each would repeat them.
         loggerFactory: silentLoggerFactory()

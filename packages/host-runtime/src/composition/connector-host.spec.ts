@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
+import { ContainerModule, inject, injectable } from 'inversify';
 import {
     Clock,
     Connector,
     ConnectorError,
+    ConnectorMetrics,
+    HttpClientFactory,
     InstanceContext,
     InstanceId,
     LoggerFactory,
@@ -16,9 +19,9 @@ import { CapturedLogger } from '@signal-connectors/connector-sdk/testing';
 import { RuntimeConfig } from '../config/runtime-config.js';
 import { discoverPlugins } from '../discovery/plugin-discovery.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { ArtifactSink } from '../sink/artifact-sink.js';
 import { StateStore } from '../state/state-store.js';
 import { CapturedLoggerFactory } from '../test/captured-logger-factory.js';
-import { InMemorySink } from '../test/in-memory-sink.js';
 import { InMemoryStateStore } from '../test/in-memory-state-store.js';
 import { PluginFixtures } from '../test/plugin-fixtures.js';
 import { ScriptedConnector } from '../test/scripted-connector.js';
@@ -65,7 +68,6 @@ describe('ConnectorHost', () => {
                 ]),
                 plugins: discovery.plugins,
                 state: new InMemoryStateStore(),
-                sink: new InMemorySink(),
                 metrics: new RuntimeMetrics({ processMetrics: false }),
                 sdkModule: services.module
             });
@@ -97,8 +99,6 @@ describe('ConnectorHost', () => {
         const { host, state, services } = await createTestHost([virtualPlugin('acme.alpha', connector)], config);
 
         const [instance] = host.instances;
-        expect(host.container.get(RuntimeConfig)).to.equal(config);
-        expect(host.container.get(StateStore)).to.equal(state);
         expect(host.container.get(Clock)).to.equal(services.clock);
         expect(instance.plugin.container.get<ConnectorManifest>(PluginManifest).id).to.equal('acme.alpha');
         expect(instance.plugin.container.get(PluginStore)).to.equal(state.keyValueStore('plugin:acme.alpha'));
@@ -122,6 +122,43 @@ describe('ConnectorHost', () => {
         expect(instance.pollingIntervalMs).to.equal(30 * 60_000);
         expect(instance.pollTimeoutMs).to.equal(6 * 3_600_000);
         expect(host.container.get(LoggerFactory)).to.equal(services.loggers);
+    });
+
+    it("offers plugins only the SDK's tokens: no runtime config, state store, sink or runtime metrics", async () => {
+        const config = testConfig([{ id: 'alpha-1', connector: 'acme.alpha' }]);
+        const { host } = await createTestHost([virtualPlugin('acme.alpha', new ScriptedConnector())], config);
+        const [instance] = host.instances;
+
+        for (const container of [host.container, instance.plugin.container, instance.container]) {
+            for (const token of [RuntimeConfig, StateStore, ArtifactSink, RuntimeMetrics]) {
+                expect(container.isBound(token), token.toString()).to.equal(false);
+                expect(() => container.get(token), token.toString()).to.throw();
+            }
+        }
+        for (const token of [Clock, LoggerFactory, HttpClientFactory, ConnectorMetrics, PluginManifest, PluginStore])
+            expect(instance.container.isBound(token), token.toString()).to.equal(true);
+    });
+
+    it('cannot create a connector that injects a runtime object', async () => {
+        for (const token of [RuntimeConfig, StateStore, ArtifactSink]) {
+            @injectable()
+            class NosyConnector extends ScriptedConnector {
+                constructor(@inject(token) readonly taken: unknown) {
+                    super();
+                }
+            }
+            const module = { default: new ContainerModule(options => void options.bind(Connector).to(NosyConnector)) };
+            const config = testConfig([{ id: 'nosy-1', connector: 'acme.nosy' }]);
+            const plugin = virtualPlugin('acme.nosy', new ScriptedConnector(), {}, module);
+            const { host } = await createTestHost([plugin], config);
+
+            expect(host.instances, token.toString()).to.deep.equal([]);
+            expect(host.problems, token.toString()).to.have.length(1);
+            expect(host.problems[0]).to.include({ path: 'instances[0].connector' });
+            expect(host.problems[0].message)
+                .to.contain("connector 'acme.nosy' could not be created")
+                .and.to.contain(`No bindings found for service: "${token.toString()}"`);
+        }
     });
 
     it('applies instance schedule overrides', async () => {

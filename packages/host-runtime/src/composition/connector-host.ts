@@ -10,12 +10,11 @@ import {
     type ConnectionReport,
     type Logger
 } from '@signal-connectors/connector-sdk';
-import { RuntimeConfig, type InstanceConfig } from '../config/runtime-config.js';
+import type { InstanceConfig, RuntimeConfig } from '../config/runtime-config.js';
 import { buildCatalog, type CatalogEntry } from '../discovery/catalog.js';
 import type { DiscoveredPlugin, SkippedPlugin } from '../discovery/plugin-discovery.js';
-import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
-import { ArtifactSink } from '../sink/artifact-sink.js';
-import { StateStore } from '../state/state-store.js';
+import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { StateStore } from '../state/state-store.js';
 import { composeInstance, type HostInstance, type InstanceServices } from './instance-composer.js';
 import { importEntry, loadPlugin, type EntryImporter, type LoadedPlugin } from './plugin-loader.js';
 
@@ -25,7 +24,6 @@ export interface ConnectorHostOptions {
     /** From `discoverPlugins`. */
     plugins: readonly DiscoveredPlugin[];
     state: StateStore;
-    sink: ArtifactSink;
     metrics: RuntimeMetrics;
     /** Binds `Clock`, `LoggerFactory`, `HttpClientFactory` in the root container; default the SDK's `connectorSdkModule`. */
     sdkModule?: ContainerModule;
@@ -40,7 +38,10 @@ export interface ConnectorHostOptions {
 
 /**
  * The composed runtime: a root container with the host services, one child container per loaded plugin and one
- * grandchild per configured instance. One broken plugin or one bad instance never stops the others: a plugin
+ * grandchild per configured instance. The root holds only what the SDK's tokens name (`Clock`, `LoggerFactory`,
+ * `HttpClientFactory`, `ConnectorMetrics`): every plugin container descends from it, so the runtime's own
+ * objects (its config with every secret, the state store, the sink, the runtime metrics) stay outside and are
+ * handed explicitly to the code that needs them. One broken plugin or one bad instance never stops the others: a plugin
  * that cannot be loaded is logged and listed in `skipped`, an instance with a bad config is left out and its
  * problems listed in `problems` (the CLI decides whether to start anyway).
  */
@@ -68,16 +69,12 @@ export class ConnectorHost {
 
     /** Builds the containers, loads every plugin and composes every configured instance. */
     static async create(options: ConnectorHostOptions): Promise<ConnectorHost> {
-        const { config, state, sink, metrics } = options;
+        const { config, state, metrics } = options;
         const root = new Container();
         await root.loadAsync(options.sdkModule ?? connectorSdkModule);
         if (options.loggerFactory !== undefined) {
             root.rebind<LoggerFactory>(LoggerFactory).toConstantValue(options.loggerFactory);
         }
-        root.bind(RuntimeConfig).toConstantValue(config);
-        root.bind(StateStore).toConstantValue(state);
-        root.bind(ArtifactSink).toConstantValue(sink);
-        root.bind(RuntimeMetrics).toConstantValue(metrics);
         // Plugin and instance containers bind their own scoped metrics; this one only serves host-level services.
         root.bind(ConnectorMetrics).toConstantValue(metrics.forInstance('', ''));
 

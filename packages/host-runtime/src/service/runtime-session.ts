@@ -86,7 +86,6 @@ export class RuntimeSession {
                 config,
                 plugins: discovery.plugins,
                 state,
-                sink,
                 metrics,
                 loggerFactory
             });

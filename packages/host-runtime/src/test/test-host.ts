@@ -84,7 +84,6 @@ export async function createTestHost(
         config,
         plugins: plugins.map(p => p.plugin),
         state,
-        sink,
         metrics,
         sdkModule: services.module,
         importer: async path => {
