@@ -1,9 +1,4 @@
-/** Parses an ISO-8601 time (as Qualys sends them) to epoch milliseconds; undefined when absent or unreadable. */
-export function epochMs(text: string | undefined): number | undefined {
-    if (!text) return undefined;
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? undefined : ms;
-}
+import { fromQualysTime } from '../model/qualys-time.js';
 
 /**
  * The ISO-8601 UTC form of the first readable time among `candidates`, for an artifact's `time`. When none is
@@ -12,7 +7,7 @@ export function epochMs(text: string | undefined): number | undefined {
  */
 export function isoTime(...candidates: (string | undefined)[]): string {
     for (const candidate of candidates) {
-        const ms = epochMs(candidate);
+        const ms = fromQualysTime(candidate);
         if (ms !== undefined) return new Date(ms).toISOString();
     }
     return new Date(0).toISOString();

@@ -8,7 +8,7 @@ import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { instanceConnector, pluginContainers } from '../test/plugin-container.js';
 import { artifactsOf, CONNECTOR_ID, drain, lastCheckpoint, runSummaryOf } from '../test/poll-harness.js';
 import type { QualysCheckpoint } from './qualys-checkpoint.js';
-import { toQualysTime } from './qualys-time.js';
+import { toQualysTime } from '../model/qualys-time.js';
 
 const PASSWORD = 'Incr3mental-S3cret!pw';
 const OVERLAP_MS = 15 * 60_000;

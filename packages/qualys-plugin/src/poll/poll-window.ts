@@ -1,6 +1,6 @@
 import type { QualysConfig } from '../model/index.js';
 import type { DetectionWindow, QualysCheckpoint } from './qualys-checkpoint.js';
-import { fromQualysTime, toQualysTime } from './qualys-time.js';
+import { fromQualysTime, toQualysTime } from '../model/qualys-time.js';
 
 /**
  * The host detection window of a poll: the one left unfinished by the last poll, or a new one covering

@@ -12,7 +12,7 @@ import { pageHostDetections } from './host-detection-pager.js';
 import { KnowledgeBaseEnricher } from './knowledge-base-enricher.js';
 import { openDetectionWindow } from './poll-window.js';
 import { type QualysCheckpoint, readCheckpoint } from './qualys-checkpoint.js';
-import { fromQualysTime, toQualysTime } from './qualys-time.js';
+import { fromQualysTime, toQualysTime } from '../model/qualys-time.js';
 import { collectScans } from './scan-collector.js';
 
 /** The Qualys calls a poll makes, and the call statistics for its run summary. */

@@ -4,7 +4,7 @@ import { mapScan, normaliseScanState } from '../ocsf/index.js';
 import { parseScanList } from '../xml/index.js';
 import { retryCall } from './retry-call.js';
 import type { QualysCheckpoint } from './qualys-checkpoint.js';
-import { fromQualysTime, toQualysTime } from './qualys-time.js';
+import { fromQualysTime, toQualysTime } from '../model/qualys-time.js';
 
 /** States after which a scan does not change any more. */
 const FINAL_STATES = new Set(['Finished', 'Canceled', 'Error']);
