@@ -19,7 +19,8 @@ import {
     xmlPosition
 } from './sax-input.js';
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
-import { childText, elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
+import { childText } from './child-text.js';
+import { elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
 
 /** Re-exported beside the parser it measures; see {@link tokenizeOnly}. */
 export { tokenizeOnly } from './tokenize-only.js';

@@ -1,10 +1,10 @@
 import { ConnectorError } from '@signal-connectors/connector-sdk';
 import type { KbVuln, QualysCvss, UnmappedFields } from '../model/index.js';
+import { childText } from './child-text.js';
 import { parseQualysRecordList } from './qualys-record-list.js';
 import { addUnmapped } from './xml-element.js';
 import {
     children,
-    childText,
     keepAll,
     mapElement,
     textOf,

@@ -1,5 +1,6 @@
 import { cleanUrl } from './field-values.js';
-import { childElement, children, childText, parseQualysDocument, type Xml2jsValue } from './xml2js-document.js';
+import { childText } from './child-text.js';
+import { childElement, children, parseQualysDocument, type Xml2jsValue } from './xml2js-document.js';
 
 /** The records of a small Qualys list response, with the response's time and WARNING URL. */
 export interface QualysRecordList<T> {

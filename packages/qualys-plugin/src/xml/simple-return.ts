@@ -1,6 +1,7 @@
 import { ConnectorError, type ConnectorErrorKind, errorKindForHttpStatus } from '@signal-connectors/connector-sdk';
 import { QUALYS_HTTP_STATUSES, simpleReturnErrorRule } from './simple-return-codes.js';
-import { childText, elementText, parseSmallDocument, type XmlElement } from './xml-element.js';
+import { childText } from './child-text.js';
+import { elementText, parseSmallDocument, type XmlElement } from './xml-element.js';
 
 /** The Qualys error (and small success) envelope: `SIMPLE_RETURN/RESPONSE/{DATETIME, CODE, TEXT, ITEM_LIST}`. */
 export interface SimpleReturn {
@@ -95,7 +96,7 @@ function readItems(list: XmlElement, items: Record<string, string>): void {
     for (const item of list.children ?? []) {
         if (item.name !== 'ITEM') continue;
         const key = childText(item, 'KEY');
-        if (key === undefined || key === '') continue;
+        if (key === undefined) continue;
         const value = childText(item, 'VALUE') ?? '';
         // Repeated keys (e.g. several IDs) are joined rather than overwritten, so none is lost.
         items[key] = Object.hasOwn(items, key) ? `${items[key]},${value}` : value;

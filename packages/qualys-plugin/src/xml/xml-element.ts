@@ -66,12 +66,6 @@ export function elementText(element: XmlElement): string {
     return element.text.trim();
 }
 
-/** The trimmed text of the first child named `name`, if any. */
-export function childText(element: XmlElement, name: string): string | undefined {
-    const child = element.children?.find(candidate => candidate.name === name);
-    return child === undefined ? undefined : elementText(child);
-}
-
 /**
  * Adds a value under `name`, turning a repeated name into an array. Defines the property rather than
  * assigning it, so an element called `__proto__` stays data.

@@ -95,12 +95,6 @@ export function textOf(value: Xml2jsValue | undefined): string {
     return (typeof value === 'string' ? value : (value._ ?? '')).trim();
 }
 
-/** The trimmed text of the first child named `name`, or undefined when absent or empty. */
-export function childText(element: Xml2jsElement | undefined, name: string): string | undefined {
-    const text = textOf(children(element, name)[0]);
-    return text === '' ? undefined : text;
-}
-
 /** A value as plain data, in the same shape the host detection parser uses for `unmapped`. */
 export function xml2jsToUnmapped(value: Xml2jsValue): unknown {
     if (typeof value === 'string') return value.trim();
