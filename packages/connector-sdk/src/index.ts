@@ -10,6 +10,7 @@ export * from './connector-metrics.js';
 export * from './duration.js';
 export * from './http/http-client.js';
 export * from './key-value-store.js';
+export { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
 export * from './logging/logger.js';
 export * from './manifest/connector-manifest.js';
 export * from './sdk-version.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PollBatch } from '../connector.js';
-import { findNonJsonValue } from './json-value.js';
+import { findNonJsonValue } from '../json-value.js';
 
 /** Thrown by {@link within} when the awaited work takes too long (never by the code under test). */
 export class DeadlineExceededError extends Error {

@@ -12,7 +12,8 @@ export * from './example-connector.js';
 export * from './example-manifest.js';
 export * from './example-paged-api-server.js';
 export * from './fake-clock.js';
-export * from './in-memory-key-value-store.js';
-export * from './json-value.js';
+// Part of the SDK proper (the host's transient state uses the store too), and offered here as before.
+export * from '../in-memory-key-value-store.js';
+export * from '../json-value.js';
 export * from './recording-metrics.js';
 export * from './test-context.js';

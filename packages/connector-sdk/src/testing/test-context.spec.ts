@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { SystemClock } from '../clock.js';
 import { GotHttpClientFactory } from '../http/got-http-client-factory.js';
 import { CapturedLogger } from './captured-logger.js';
-import { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
+import { InMemoryKeyValueStore } from '../in-memory-key-value-store.js';
 import { createTestContext } from './test-context.js';
 
 describe('createTestContext', () => {

@@ -3,7 +3,7 @@ import { SystemClock } from '../clock.js';
 import type { PollContext } from '../connector-context.js';
 import { GotHttpClientFactory } from '../http/got-http-client-factory.js';
 import { CapturedLogger } from './captured-logger.js';
-import { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
+import { InMemoryKeyValueStore } from '../in-memory-key-value-store.js';
 import { RecordingMetrics } from './recording-metrics.js';
 
 /** What {@link createTestContext} accepts: any part of a poll context; the rest is filled in. */

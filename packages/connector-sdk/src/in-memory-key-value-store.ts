@@ -1,9 +1,10 @@
-import type { KeyValueStore } from '../key-value-store.js';
+import type { KeyValueStore } from './key-value-store.js';
 import { assertJsonValue } from './json-value.js';
 
 /**
- * A {@link KeyValueStore} in memory, for tests. Values are kept as JSON text, so a test sees exactly what a
- * connector would read back from the host's persistent store; and a value that is not plain JSON (a Date, a
+ * A {@link KeyValueStore} in memory: the testing kit's store, and the host's for commands that must not touch its
+ * database. Values are kept as JSON text, so a caller sees exactly what a connector would read back from the
+ * host's persistent store; and a value that is not plain JSON (a Date, a
  * Map, a class instance, NaN...) is rejected with a TypeError naming the key and the path, instead of
  * silently changing shape after the first restart in production.
  */
