@@ -1,22 +1,15 @@
-import { readFileSync } from 'node:fs';
 import {
     createConfigValidator,
     parseDuration,
     type ConfigProblem,
     type ConfigValidation,
-    type ConnectorManifest,
     type JsonSchema
 } from '@signal-connectors/connector-sdk';
 import type { QualysApiVersions, QualysConfig, QualysStatus } from '../model/qualys-config.js';
 import { normaliseApiServer } from './api-server-url.js';
+import { QUALYS_MANIFEST } from './qualys-manifest.js';
 
-/**
- * The plugin's manifest. Read from the package root rather than imported: `connector.json` lies outside
- * `src/`, and `src/config` and `dist/config` are the same distance from it.
- */
-export const QUALYS_MANIFEST: ConnectorManifest = JSON.parse(
-    readFileSync(new URL('../../connector.json', import.meta.url), 'utf8')
-) as ConnectorManifest;
+export { QUALYS_MANIFEST };
 
 const schema = QUALYS_MANIFEST.configSchema;
 const properties = schema.properties as Record<string, JsonSchema>;

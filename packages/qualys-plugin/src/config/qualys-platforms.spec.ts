@@ -31,6 +31,26 @@ describe('qualys-platforms', () => {
         }
     });
 
+    it("derives each platform's web console and gateway from its API server", () => {
+        const hosts = (id: string) => {
+            const { apiHost, consoleHost, gatewayHost } = QUALYS_PLATFORMS.find(p => p.id === id)!;
+            return [apiHost, consoleHost, gatewayHost];
+        };
+        expect(hosts('US1')).to.deep.equal([
+            'qualysapi.qualys.com',
+            'qualysguard.qualys.com',
+            'gateway.qg1.apps.qualys.com'
+        ]);
+        expect(hosts('EU1')).to.deep.equal(['qualysapi.qualys.eu', 'qualysguard.qualys.eu', 'gateway.qg1.apps.qualys.eu']);
+        expect(hosts('US2')).to.deep.equal([
+            'qualysapi.qg2.apps.qualys.com',
+            'qualysguard.qg2.apps.qualys.com',
+            'gateway.qg2.apps.qualys.com'
+        ]);
+        expect(hosts('KSA1')[2]).to.equal('gateway.qg1.apps.qualysksa.com');
+        expect(hosts('UK1')[2]).to.equal('gateway.qg1.apps.qualys.co.uk');
+    });
+
     it('finds a platform by its API server or its web console, as a host name or URL', () => {
         expect(findPlatformByApiHost('https://QUALYSAPI.qg2.apps.qualys.com/')?.id).to.equal('US2');
         expect(findPlatformByConsoleHost('qualysguard.qualys.eu')?.id).to.equal('EU1');

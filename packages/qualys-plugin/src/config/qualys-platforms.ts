@@ -1,3 +1,6 @@
+import type { ConnectorManifest, JsonSchema } from '@signal-connectors/connector-sdk';
+import { QUALYS_MANIFEST } from './qualys-manifest.js';
+
 /** One Qualys shared platform (POD): where its API lives and where its users log in. */
 export interface QualysPlatform {
     /** Short id Qualys uses on its platform-identification page, e.g. `US2`. */
@@ -13,40 +16,35 @@ export interface QualysPlatform {
 /** Where users can look up their platform; also shown under Help -> About in the Qualys UI. */
 export const QUALYS_PLATFORM_IDENTIFICATION_URL = 'https://www.qualys.com/platform-identification/';
 
-/** The shared platforms, as listed in Qualys' platform-identification table. Private clouds are not listed. */
-export const QUALYS_PLATFORMS: readonly QualysPlatform[] = [
-    platform('US1', 'qualysapi.qualys.com', 'qualysguard.qualys.com', 'gateway.qg1.apps.qualys.com'),
-    platform('US2', 'qualysapi.qg2.apps.qualys.com', 'qualysguard.qg2.apps.qualys.com', 'gateway.qg2.apps.qualys.com'),
-    platform('US3', 'qualysapi.qg3.apps.qualys.com', 'qualysguard.qg3.apps.qualys.com', 'gateway.qg3.apps.qualys.com'),
-    platform('US4', 'qualysapi.qg4.apps.qualys.com', 'qualysguard.qg4.apps.qualys.com', 'gateway.qg4.apps.qualys.com'),
-    platform('EU1', 'qualysapi.qualys.eu', 'qualysguard.qualys.eu', 'gateway.qg1.apps.qualys.eu'),
-    platform('EU2', 'qualysapi.qg2.apps.qualys.eu', 'qualysguard.qg2.apps.qualys.eu', 'gateway.qg2.apps.qualys.eu'),
-    platform('EU3', 'qualysapi.qg3.apps.qualys.it', 'qualysguard.qg3.apps.qualys.it', 'gateway.qg3.apps.qualys.it'),
-    platform('IN1', 'qualysapi.qg1.apps.qualys.in', 'qualysguard.qg1.apps.qualys.in', 'gateway.qg1.apps.qualys.in'),
-    platform('CA1', 'qualysapi.qg1.apps.qualys.ca', 'qualysguard.qg1.apps.qualys.ca', 'gateway.qg1.apps.qualys.ca'),
-    platform('AE1', 'qualysapi.qg1.apps.qualys.ae', 'qualysguard.qg1.apps.qualys.ae', 'gateway.qg1.apps.qualys.ae'),
-    platform(
-        'UK1',
-        'qualysapi.qg1.apps.qualys.co.uk',
-        'qualysguard.qg1.apps.qualys.co.uk',
-        'gateway.qg1.apps.qualys.co.uk'
-    ),
-    platform(
-        'AU1',
-        'qualysapi.qg1.apps.qualys.com.au',
-        'qualysguard.qg1.apps.qualys.com.au',
-        'gateway.qg1.apps.qualys.com.au'
-    ),
-    platform(
-        'KSA1',
-        'qualysapi.qg1.apps.qualysksa.com',
-        'qualysguard.qg1.apps.qualysksa.com',
-        'gateway.qg1.apps.qualysksa.com'
-    )
-];
+/**
+ * The shared platforms, as listed in Qualys' platform-identification table; private clouds are not listed. Read
+ * from the manifest's titled choices of `host` (`"US2 — qualysapi.qg2.apps.qualys.com"`), the one copy of the
+ * list, which the catalog and forms show without running plugin code.
+ */
+export const QUALYS_PLATFORMS: readonly QualysPlatform[] = Object.freeze(platformsOf(QUALYS_MANIFEST));
 
-function platform(id: string, apiHost: string, consoleHost: string, gatewayHost: string): QualysPlatform {
-    return Object.freeze({ id, apiHost, consoleHost, gatewayHost });
+function platformsOf(manifest: ConnectorManifest): QualysPlatform[] {
+    const host = (manifest.configSchema.properties as Record<string, JsonSchema> | undefined)?.host;
+    const choices = Array.isArray(host?.anyOf) ? (host.anyOf as JsonSchema[]) : [];
+    return choices.flatMap(choice => {
+        const id = typeof choice.title === 'string' ? /^(\S+) — /.exec(choice.title)?.[1] : undefined;
+        return typeof choice.const === 'string' && id !== undefined ? [platform(id, choice.const)] : [];
+    });
+}
+
+/**
+ * A platform from its API server: the web console swaps `qualysapi.` for `qualysguard.`, the gateway for
+ * `gateway.`, under `qg1.apps.` for the two platforms older than that naming (US1, EU1).
+ */
+function platform(id: string, apiHost: string): QualysPlatform {
+    const domain = apiHost.replace(/^qualysapi\./, '');
+    const gatewayDomain = /^qg\d+\.apps\./.test(domain) ? domain : `qg1.apps.${domain}`;
+    return Object.freeze({
+        id,
+        apiHost,
+        consoleHost: `qualysguard.${domain}`,
+        gatewayHost: `gateway.${gatewayDomain}`
+    });
 }
 
 /** The shared platform whose API server is `host` (a host name or URL), if any. */
