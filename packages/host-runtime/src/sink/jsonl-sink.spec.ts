@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Artifact } from '@signal-connectors/connector-sdk';
 import { JsonlSink, type JsonlSinkOptions } from './jsonl-sink.js';
+import { asUnprivilegedUser } from '../test/as-unprivileged-user.js';
 import { SinkError } from './sink-error.js';
 
 function artifact(id: number, padding = 0): Artifact {
@@ -164,24 +164,13 @@ describe('JsonlSink', () => {
 
     it('rejects when the directory is not writable', async () => {
         chmodSync(root, 0o555);
-        if (process.getuid?.() === 0) {
-            // Root ignores file permissions: write as `nobody` in a child process instead.
-            const script = [
-                `import { JsonlSink } from ${JSON.stringify(new URL('./jsonl-sink.js', import.meta.url).href)};`,
-                `const sink = new JsonlSink({ path: ${JSON.stringify(join(root, 'artifacts'))} });`,
-                "sink.write('qualys-prod', [{ id: 'a1', type: 't', time: '2025-03-04T00:00:00Z', source: { connector: 'c', instance: 'i' }, data: {} }])",
-                '    .then(() => console.log("written"), error => console.log(error.message));'
-            ].join('\n');
-            const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-                uid: 65534,
-                gid: 65534,
-                encoding: 'utf8'
-            });
-            expect(result.stdout).to.contain('write access');
-            return;
-        }
-        const error = await rejection(create().write('qualys-prod', [artifact(1)]));
+        const error = await asUnprivilegedUser(async euid => {
+            expect(euid, 'an unprivileged user').to.not.equal(0);
+            return rejection(create().write('qualys-prod', [artifact(1)]));
+        });
+        expect(error).to.be.instanceOf(SinkError);
         expect(error.message).to.contain('write access');
+        expect(process.geteuid?.()).to.equal(process.getuid?.());
     });
 
     it('rejects a real disk-full write (ENOSPC from /dev/full) with what to do', async () => {
