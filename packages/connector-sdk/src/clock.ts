@@ -1,7 +1,7 @@
 import { injectable } from 'inversify';
 
 /** DI token for {@link Clock}. */
-export const Clock = Symbol('Clock');
+export const Clock = Symbol.for('@signal-connectors/connector-sdk:Clock');
 
 /** Time as a connector may see it; tests swap in a fake one to make waits instant and exact. */
 export interface Clock {

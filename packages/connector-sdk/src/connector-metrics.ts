@@ -1,5 +1,5 @@
 /** DI token for {@link ConnectorMetrics}. */
-export const ConnectorMetrics = Symbol('ConnectorMetrics');
+export const ConnectorMetrics = Symbol.for('@signal-connectors/connector-sdk:ConnectorMetrics');
 
 /** Labels of one metric sample; the host adds `connector` and `instance` itself. */
 export type MetricLabels = Readonly<Record<string, string>>;

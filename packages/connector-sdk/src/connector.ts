@@ -3,7 +3,7 @@ import type { ConnectorErrorKind } from './connector-error.js';
 import type { ConnectorContext, PollContext } from './connector-context.js';
 
 /** DI token for {@link Connector}: a plugin's entry module binds its connector to it. */
-export const Connector = Symbol('Connector');
+export const Connector = Symbol.for('@signal-connectors/connector-sdk:Connector');
 
 /** One problem found in a configuration. */
 export interface ConfigProblem {

@@ -1,5 +1,5 @@
 /** DI token for the instance-scoped {@link KeyValueStore}. */
-export const KeyValueStore = Symbol('KeyValueStore');
+export const KeyValueStore = Symbol.for('@signal-connectors/connector-sdk:KeyValueStore');
 
 /**
  * A small persistent key-value store the host gives a connector, scoped to one instance or to the

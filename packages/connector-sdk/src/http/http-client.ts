@@ -115,7 +115,7 @@ export interface HttpClient {
 }
 
 /** DI token for {@link HttpClientFactory}. */
-export const HttpClientFactory = Symbol('HttpClientFactory');
+export const HttpClientFactory = Symbol.for('@signal-connectors/connector-sdk:HttpClientFactory');
 
 /** Makes {@link HttpClient}s; the host provides one so proxies, CAs and limits are applied consistently. */
 export interface HttpClientFactory {

@@ -19,7 +19,7 @@ export interface LoggerLabels {
 }
 
 /** DI token for {@link LoggerFactory}. */
-export const LoggerFactory = Symbol('LoggerFactory');
+export const LoggerFactory = Symbol.for('@signal-connectors/connector-sdk:LoggerFactory');
 
 /** Makes labelled loggers that share one output and one set of redacted secrets. */
 export interface LoggerFactory {
