@@ -9,6 +9,7 @@ export * from './composition/index.js';
 export * from './config/index.js';
 export * from './discovery/index.js';
 export * from './metrics/index.js';
+export * from './scaffold/index.js';
 export * from './scheduler/index.js';
 export * from './service/index.js';
 export * from './sink/index.js';

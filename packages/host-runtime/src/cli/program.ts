@@ -6,6 +6,7 @@ import { addLoggingOptions, type CliContext } from './cli-context.js';
 import { addCatalogCommand } from './commands/catalog-command.js';
 import { addPollCommand } from './commands/poll-command.js';
 import { addRunCommand } from './commands/run-command.js';
+import { addScaffoldCommand } from './commands/scaffold-command.js';
 import { addStatusCommand } from './commands/status-command.js';
 import { addTestCommand } from './commands/test-command.js';
 import { addValidateCommand } from './commands/validate-command.js';
@@ -30,6 +31,7 @@ export function createProgram(context: CliContext): Command {
     addPollCommand(program, context);
     addRunCommand(program, context);
     addStatusCommand(program, context);
+    addScaffoldCommand(program, context);
     program.addHelpText(
         'after',
         '\nExamples:\n' +
@@ -37,7 +39,8 @@ export function createProgram(context: CliContext): Command {
             '  signal-client validate --config signal-client.yaml\n' +
             '  signal-client test qualys-prod --config signal-client.yaml\n' +
             '  signal-client poll qualys-prod --config signal-client.yaml\n' +
-            '  signal-client run --config signal-client.yaml\n'
+            '  signal-client run --config signal-client.yaml\n' +
+            '  signal-client scaffold ./acme-widgets --id acme.widgets\n'
     );
     return program;
 }

@@ -1,0 +1,2 @@
+export * from './plugin-names.js';
+export * from './plugin-scaffold.js';
