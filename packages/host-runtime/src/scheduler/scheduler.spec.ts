@@ -33,8 +33,14 @@ describe('Scheduler', () => {
         const config = testConfig(instances.map(instance => ({ connector: 'acme.alpha', ...instance })));
         test = await createTestHost([virtualPlugin('acme.alpha', connector)], config);
         expect(test.host.problems).to.deep.equal([]);
+        scheduler = newScheduler(options);
+        t0 = test.clock.now();
+    }
+
+    /** A scheduler of the test host's instances, reading their state as it is now (as after a restart). */
+    function newScheduler(options: { maxConcurrentPolls?: number; random?: number } = {}): Scheduler {
         const runner = new PollRunner({ state: test.state, sink: test.sink, clock: test.clock });
-        scheduler = new Scheduler(test.host.instances, {
+        return new Scheduler(test.host.instances, {
             runner,
             state: test.state,
             clock: test.clock,
@@ -42,7 +48,6 @@ describe('Scheduler', () => {
             maxConcurrentPolls: options.maxConcurrentPolls ?? 2,
             random: () => options.random ?? 0
         });
-        t0 = test.clock.now();
     }
 
     afterEach(async () => {
@@ -260,15 +265,7 @@ describe('Scheduler', () => {
             { id: 'a', pollingInterval: '80m' }
         ]);
         test.state.markFailed('a', { kind: 'protocol', message: 'bad or truncated responses' });
-        const runner = new PollRunner({ state: test.state, sink: test.sink, clock: test.clock });
-        scheduler = new Scheduler(test.host.instances, {
-            runner,
-            state: test.state,
-            clock: test.clock,
-            logger: test.host.logger,
-            maxConcurrentPolls: 2,
-            random: () => 0
-        });
+        scheduler = newScheduler();
 
         await start();
         await test.clock.advance(100 * MINUTE);

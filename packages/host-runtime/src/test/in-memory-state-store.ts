@@ -1,5 +1,5 @@
 import { FATAL_ERROR_KINDS, type ConnectorErrorKind, type KeyValueStore } from '@signal-connectors/connector-sdk';
-import { InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
+import { TransientStateStore } from '../service/transient-state-store.js';
 import type { InstanceStatus, RecordedError, RunRecord, RunResult, StateStore } from '../state/state-store.js';
 
 /** One call to {@link InMemoryStateStore.commitCheckpoint}, kept for assertions. */
@@ -21,7 +21,8 @@ export class InMemoryStateStore implements StateStore {
     private readonly checkpoints = new Map<string, string>();
     private readonly runs = new Map<string, RunRecord[]>();
     private readonly statuses = new Map<string, InstanceStatus>();
-    private readonly stores = new Map<string, InMemoryKeyValueStore>();
+    // The key-value namespaces behave exactly like the host's transient ones.
+    private readonly namespaces = new TransientStateStore();
     closed = false;
 
     getCheckpoint<T>(instanceId: string): T | undefined {
@@ -96,12 +97,7 @@ export class InMemoryStateStore implements StateStore {
     }
 
     keyValueStore(namespace: string): KeyValueStore {
-        let store = this.stores.get(namespace);
-        if (store === undefined) {
-            store = new InMemoryKeyValueStore();
-            this.stores.set(namespace, store);
-        }
-        return store;
+        return this.namespaces.keyValueStore(namespace);
     }
 
     close(): void {
