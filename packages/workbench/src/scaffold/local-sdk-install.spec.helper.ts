@@ -37,18 +37,29 @@ export function run(command: string, args: readonly string[], cwd: string, timeo
     });
 }
 
+/** Runs `npm <args>` with the npm running this test when there is one, else `npm` on the PATH. */
+export function npm(args: readonly string[], cwd: string): Promise<ProcessResult> {
+    const npmCli = process.env.npm_execpath;
+    return npmCli !== undefined && npmCli.endsWith('.js')
+        ? run(process.execPath, [npmCli, ...args], cwd)
+        : run('npm', args, cwd);
+}
+
+/** The files `npm pack` would put in the tarball of the workspace package `name` (`packages/<name>`). */
+export async function packedFiles(name: string): Promise<string[]> {
+    const result = await npm(['pack', join(REPO_ROOT, 'packages', name), '--dry-run', '--json', '--ignore-scripts'], REPO_ROOT);
+    if (result.code !== 0) throw new Error(`npm pack --dry-run of ${name} failed:\n${result.stderr}`);
+    const [{ files }] = JSON.parse(result.stdout) as { files: { path: string }[] }[];
+    return files.map(file => file.path);
+}
+
 /**
  * Packs the workspace's SDK with `npm pack` into `dir`: exactly what publishing would ship (its `files`).
- * Returns the tarball's path. Uses the npm running this test when there is one, else `npm` on the PATH.
+ * Returns the tarball's path.
  */
 export async function packWorkspaceSdk(dir: string): Promise<string> {
     const sdk = join(REPO_ROOT, 'packages', 'connector-sdk');
-    const args = ['pack', sdk, '--pack-destination', dir, '--json', '--ignore-scripts'];
-    const npm = process.env.npm_execpath;
-    const result =
-        npm !== undefined && npm.endsWith('.js')
-            ? await run(process.execPath, [npm, ...args], dir)
-            : await run('npm', args, dir);
+    const result = await npm(['pack', sdk, '--pack-destination', dir, '--json', '--ignore-scripts'], dir);
     if (result.code !== 0) throw new Error(`npm pack of the SDK failed:\n${result.stderr}`);
     const [{ filename }] = JSON.parse(result.stdout) as { filename: string }[];
     return join(dir, filename.replace(/^@/, '').replace(/\//, '-'));

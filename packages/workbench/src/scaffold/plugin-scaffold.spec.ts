@@ -5,7 +5,15 @@ import { pathToFileURL } from 'node:url';
 import { validateManifest } from '@signal-connectors/connector-sdk';
 import type { CatalogEntry } from '@signal-connectors/host-runtime';
 import { readArtifacts, runCli, tempDir } from '../e2e/cli-process.spec.helper.js';
-import { installLocalSdk, MOCHA, packWorkspaceSdk, REPO_ROOT, run, TSC } from './local-sdk-install.spec.helper.js';
+import {
+    installLocalSdk,
+    MOCHA,
+    packedFiles,
+    packWorkspaceSdk,
+    REPO_ROOT,
+    run,
+    TSC
+} from './local-sdk-install.spec.helper.js';
 
 interface PackageJson {
     name: string;
@@ -135,6 +143,14 @@ describe('signal-client scaffold: a new plugin, built and run like a plugin auth
         } finally {
             await server.close();
         }
+    });
+
+    it('comes from templates the runtime package ships; the SDK tarball ships no tests', async () => {
+        const runtime = await packedFiles('host-runtime');
+        expect(runtime).to.include.members(['templates/plugin/package.json.tmpl', 'templates/plugin/src/index.ts.tmpl']);
+        const sdk = await packedFiles('connector-sdk');
+        expect(sdk).to.include.members(['dist/index.js', 'dist/testing/index.js', 'README.md']);
+        expect(sdk.filter(path => path.includes('.spec.') || path.startsWith('dist/test/'))).to.deep.equal([]);
     });
 
     it('refuses a directory that is not empty and an id that is not <vendor>.<product>, with what to do', async () => {
