@@ -20,6 +20,12 @@ export const QualysEndpoint = {
     scanList: 'scan_list'
 } as const;
 
+/**
+ * Largest KnowledgeBase or scan list answer read, far below the HTTP client's default: these are read whole before
+ * they are parsed, and a batch of 500 QIDs with every detail comes to a few MB. A longer one fails as `protocol`.
+ */
+export const MAX_LIST_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 /** What a {@link QualysApiClient} needs besides the config. */
 export interface QualysApiClientOptions {
     /** Makes the HTTP client: the context's `http`. */
@@ -71,6 +77,7 @@ export class QualysApiClient {
             caFile: config.caFile,
             proxy: config.proxy,
             rateLimitPolicy: measured(options.rateLimitPolicy, options.clock, this.stats),
+            maxResponseBytes: MAX_LIST_RESPONSE_BYTES,
             logger: options.logger,
             onEvent: event => {
                 this.stats.record(event);
@@ -106,7 +113,10 @@ export class QualysApiClient {
         return response;
     }
 
-    /** KnowledgeBase (`/api/<v>/fo/knowledge_base/vuln/`, `action=list`), buffered: callers ask by QID batches. */
+    /**
+     * KnowledgeBase (`/api/<v>/fo/knowledge_base/vuln/`, `action=list`), buffered up to {@link MAX_LIST_RESPONSE_BYTES}:
+     * callers ask by QID batches.
+     */
     fetchKnowledgeBase(params: Record<string, string>, signal?: AbortSignal): Promise<string> {
         const path = `/api/${this.config.apiVersion.knowledgeBase}/fo/knowledge_base/vuln/`;
         return this.fetch(QualysEndpoint.knowledgeBase, path, params, signal);

@@ -62,6 +62,8 @@ export interface QualysDetection {
     instance?: string;
     /** Verbatim: newlines and tabs intact, surrounding whitespace of the CDATA trimmed. */
     results?: string;
+    /** Set when RESULTS was longer than the parser keeps: `results` is its start, `originalLength` what was sent. */
+    resultsCut?: { originalLength: number };
     /** New | Active | Fixed | Re-Opened */
     status?: string;
     firstFound?: string;

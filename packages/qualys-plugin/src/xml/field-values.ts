@@ -1,5 +1,5 @@
 /**
- * Conversions of Qualys text values, shared by the streaming and xml2js parsers. Each returns undefined for an empty
+ * Conversions of Qualys text values, shared by the host detection and record list parsers. Each returns undefined for an empty
  * value and for a value it cannot read; callers keep an unreadable value under `unmapped` so nothing is lost.
  */
 

@@ -17,6 +17,22 @@ export function malformedHostDetections(position: string, hosts: number, reason:
     });
 }
 
+/**
+ * The document is outside the parser's bounds (too deep, a value or record too large) or declares a DTD of its own.
+ * Qualys sends neither, so the page is refused and fetched again rather than read in part.
+ */
+export function outsideLimits(reason: string, position: string, hosts: number): ConnectorError {
+    return new ConnectorError(
+        'protocol',
+        `refused a host detection response at ${position} after ${hosts} hosts: ${reason}`,
+        {
+            hint:
+                `Qualys never sends this; ${RETRY_HINT}. If it persists, check what sits between the connector and ` +
+                'Qualys (a proxy or gateway rewriting responses)'
+        }
+    );
+}
+
 /** The body ended before the root element closed. */
 export function truncatedHostDetections(hosts: number): ConnectorError {
     return new ConnectorError('protocol', `truncated response after ${hosts} hosts`, {

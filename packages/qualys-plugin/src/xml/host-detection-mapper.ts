@@ -148,8 +148,12 @@ export function mapDetection(element: XmlElement): QualysDetection {
     if (element.attributes !== undefined) unmapped.$ = { ...element.attributes };
     for (const child of element.children ?? []) {
         const field = DETECTION_FIELDS.get(child.name);
-        if (field !== undefined) readScalar(detection, unmapped, child, field[0], field[1]);
-        else if (child.name === 'QDS') mapQds(child, detection, unmapped);
+        if (field !== undefined) {
+            readScalar(detection, unmapped, child, field[0], field[1]);
+            if (child.cutFrom !== undefined && field[0] === 'results') {
+                detection.resultsCut = { originalLength: child.cutFrom };
+            }
+        } else if (child.name === 'QDS') mapQds(child, detection, unmapped);
         else if (child.name === 'QDS_FACTORS') mapQdsFactors(child, factors, unmapped);
         else keepUnmapped(unmapped, child);
     }

@@ -5,6 +5,7 @@ import {
     connectionLost,
     malformedHostDetections,
     notHostDetectionDocument,
+    outsideLimits,
     oversizedErrorDocument,
     truncatedHostDetections
 } from './host-detection-errors.js';
@@ -21,6 +22,7 @@ import {
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
 import { childText } from './child-text.js';
 import { elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
+import { HOST_DETECTION_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
 /** Re-exported beside the parser it measures; see {@link tokenizeOnly}. */
 export { tokenizeOnly } from './tokenize-only.js';
@@ -39,13 +41,16 @@ type Collected = 'host' | 'datetime' | 'warning' | 'error';
  * memory holds the host being read plus the hosts completed by the current chunk, never the document.
  *
  * Every failure is a {@link ConnectorError}: a Qualys error document (`SIMPLE_RETURN`) as its mapped kind; a
- * body that is not a host detection document, malformed XML or a truncated body as `protocol`; the body
- * stream failing as `transient`. Hosts yielded before a failure stay valid: callers checkpoint by host id.
+ * body that is not a host detection document, malformed XML, a truncated body, a document that declares a DTD
+ * of its own and one outside the {@link XmlLimits} (too deep, a value or record too large) as `protocol`; the
+ * body stream failing as `transient`. A RESULTS longer than its bound is cut, not refused: the detection says
+ * so (`resultsCut`). Content that is skipped (request echoes, unknown blocks) is never buffered. Hosts yielded
+ * before a failure stay valid: callers checkpoint by host id.
  */
 export class HostDetectionParser {
     private readonly parser = createXmlParser();
-    private readonly input = new ChunkDecoder();
-    private readonly builder = new XmlTreeBuilder();
+    private readonly input: ChunkDecoder;
+    private readonly builder: XmlTreeBuilder;
     private readonly queue: ParsedHost[] = [];
     /** Names of the open elements above the record level (root, RESPONSE, HOST_LIST). */
     private readonly path: string[] = [];
@@ -64,8 +69,24 @@ export class HostDetectionParser {
     /** Whether the tag being read has attributes: saxes reports each before the tag. */
     private tagHasAttributes = false;
 
-    /** @param body the response body, e.g. a Node readable stream or an async generator of chunks. */
-    constructor(private readonly body: AsyncIterable<Buffer | string>) {
+    /** Reports text and CDATA to the record being collected; detached while content is skipped. */
+    private readonly onText = (text: string): void => {
+        if (this.closePending) this.settleClose();
+        if (this.collecting === undefined) return;
+        const cut = this.input.takeCut(this.parser.position);
+        this.builder.text(text, cut?.originalLength);
+    };
+
+    /**
+     * @param body the response body, e.g. a Node readable stream or an async generator of chunks.
+     * @param limits bounds of the document (tests pass smaller ones).
+     */
+    constructor(
+        private readonly body: AsyncIterable<Buffer | string>,
+        private readonly limits: XmlLimits = HOST_DETECTION_LIMITS
+    ) {
+        this.input = new ChunkDecoder(limits);
+        this.builder = new XmlTreeBuilder(limits);
         this.attachHandlers();
     }
 
@@ -118,19 +139,27 @@ export class HostDetectionParser {
     }
 
     private write(text: string): void {
-        if (text === '' || this.failure !== undefined || this.ignoreRest) return;
+        if (this.failure !== undefined || this.ignoreRest) return;
         if (this.collecting === 'error' && (this.errorDocumentChars += text.length) > MAX_ERROR_DOCUMENT_CHARS) {
             this.failure = oversizedErrorDocument();
             return;
         }
         try {
-            this.parser.write(text);
+            if (text !== '') this.parser.write(text);
             if (this.closePending) this.settleClose();
         } catch (error) {
-            if (!ConnectorError.is(error)) throw error;
+            const failure = error instanceof XmlLimitError ? this.limitFailure(error) : error;
+            if (!ConnectorError.is(failure)) throw error;
             // Whatever follows a complete document (comments, stray bytes) cannot change what was read.
-            if (!this.rootClosed) this.failure ??= error;
+            if (!this.rootClosed) this.failure ??= failure;
         }
+        // The guard stops handing out text where the document broke a bound: that is where it failed.
+        const refused = this.input.failure;
+        if (refused !== undefined && !this.rootClosed) this.failure ??= this.limitFailure(refused);
+    }
+
+    private limitFailure(error: XmlLimitError): ConnectorError {
+        return outsideLimits(error.message, xmlPosition(this.parser), this.result.hostCount);
     }
 
     private checkComplete(): void {
@@ -163,12 +192,8 @@ export class HostDetectionParser {
             if (this.closePending) this.settleClose();
             this.closePending = true;
         });
-        const text = (text: string): void => {
-            if (this.closePending) this.settleClose();
-            if (this.collecting !== undefined) this.builder.text(text);
-        };
-        parser.on('text', text);
-        parser.on('cdata', text);
+        parser.on('text', this.onText);
+        parser.on('cdata', this.onText);
         parser.on('error', error => {
             const reason = xmlErrorReason(error);
             if (isRecoverableXmlError(reason)) return;
@@ -185,6 +210,9 @@ export class HostDetectionParser {
     }
 
     private open(name: string, attributes: Record<string, string> | undefined): void {
+        if (this.path.length + this.skipDepth + this.builder.depth >= this.limits.maxDepth) {
+            throw new XmlLimitError('depth', `elements nested deeper than ${this.limits.maxDepth} levels`);
+        }
         if (this.collecting !== undefined) return this.builder.open(name, attributes);
         if (this.skipDepth > 0) {
             this.skipDepth += 1;
@@ -192,7 +220,7 @@ export class HostDetectionParser {
         }
         const route = this.route(name);
         if (route === 'descend') this.path.push(name);
-        else if (route === 'skip') this.skipDepth = 1;
+        else if (route === 'skip') this.startSkipping();
         else {
             this.collecting = route;
             this.builder.open(name, attributes);
@@ -229,10 +257,23 @@ export class HostDetectionParser {
         }
         if (this.skipDepth > 0) {
             this.skipDepth -= 1;
+            if (this.skipDepth === 0) this.stopSkipping();
             return;
         }
         this.path.pop();
         if (this.path.length === 0) this.rootClosed = this.ignoreRest = true;
+    }
+
+    /** Skipped content is not even gathered by saxes: without a text handler it drops text as it reads it. */
+    private startSkipping(): void {
+        this.skipDepth = 1;
+        this.parser.off('text');
+        this.parser.off('cdata');
+    }
+
+    private stopSkipping(): void {
+        this.parser.on('text', this.onText);
+        this.parser.on('cdata', this.onText);
     }
 
     private complete(collected: Collected, element: XmlElement): void {

@@ -1,7 +1,7 @@
 /**
  * Named entities beyond XML's five. Qualys text occasionally carries HTML ones (`&nbsp;`, `&eacute;`, `&trade;`);
- * a strict XML parser knows only `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;`, so the streaming parser's table adds
- * the 248 of HTML 4: the set sax decodes, so the xml2js-based parsers here read the same text the same way.
+ * a strict XML parser knows only `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;`, so the parsers' table adds the 248
+ * of HTML 4: the set sax decodes, so text reads here as it does in sax-based (xml2js) readers of the same API.
  */
 
 /** `name hex-code-point` pairs of the HTML 4 entities. */

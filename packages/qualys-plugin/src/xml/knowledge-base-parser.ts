@@ -48,7 +48,7 @@ const SOFTWARE_FIELDS: Xml2jsFieldTable = new Map([
 ]);
 
 /**
- * Parses a KnowledgeBase response (one batch of QIDs, so small enough for xml2js). Long texts (DIAGNOSIS,
+ * Parses a KnowledgeBase response (one batch of QIDs), record by record. Long texts (DIAGNOSIS,
  * CONSEQUENCE, SOLUTION) stay as sent, HTML included. Elements the model does not name go to `unmapped`,
  * as do the parts of mapped containers it does not hold (CVSS sub-scores, a BASE `source` attribute, vendor
  * reference URLs); CVE URLs and THREAT_INTEL ids are not kept, being derived from the CVE id and the label.

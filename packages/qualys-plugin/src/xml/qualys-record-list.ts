@@ -1,6 +1,6 @@
 import { cleanUrl } from './field-values.js';
-import { childText } from './child-text.js';
-import { childElement, children, parseQualysDocument, type Xml2jsValue } from './xml2js-document.js';
+import { readRecordList, type RecordListNames } from './record-list-reader.js';
+import { toXml2jsValue, type Xml2jsValue } from './xml2js-document.js';
 
 /** The records of a small Qualys list response, with the response's time and WARNING URL. */
 export interface QualysRecordList<T> {
@@ -12,23 +12,17 @@ export interface QualysRecordList<T> {
 
 /**
  * Reads `<ROOT><RESPONSE><DATETIME/><LIST><ITEM/>…</LIST><WARNING><URL/></WARNING></RESPONSE></ROOT>`, the
- * shape of the KnowledgeBase and scan list responses, mapping each ITEM with `map`. A `SIMPLE_RETURN` root
- * throws its mapped ConnectorError; anything else unexpected is a `protocol` ConnectorError.
+ * shape of the KnowledgeBase and scan list responses, mapping each ITEM with `map` as soon as it is read (see
+ * {@link readRecordList} for the bounds and the errors). Items reach `map` in the shape xml2js gives them.
  */
 export async function parseQualysRecordList<T>(
     xml: string,
-    names: { root: string; list: string; item: string; document: string },
+    names: RecordListNames,
     map: (item: Xml2jsValue) => T
 ): Promise<QualysRecordList<T>> {
-    const root = await parseQualysDocument(xml, names.root, names.document);
-    const response = childElement(root, 'RESPONSE');
     const result: QualysRecordList<T> = { records: [] };
-    for (const list of children(response, names.list)) {
-        if (typeof list === 'object') for (const item of children(list, names.item)) result.records.push(map(item));
-    }
-    const datetime = childText(response, 'DATETIME');
-    if (datetime !== undefined) result.responseDatetime = datetime;
-    const url = childText(childElement(response, 'WARNING'), 'URL');
-    if (url !== undefined) result.warningUrl = cleanUrl(url);
+    const trailer = await readRecordList(xml, names, item => result.records.push(map(toXml2jsValue(item))));
+    if (trailer.datetime !== undefined) result.responseDatetime = trailer.datetime;
+    if (trailer.warningUrl !== undefined) result.warningUrl = cleanUrl(trailer.warningUrl);
     return result;
 }

@@ -1,5 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { NAMED_ENTITIES } from './html-entities.js';
+import { type CutRun, TokenLengthGuard } from './token-length-guard.js';
+import { maxRunChars, RECORD_LIST_LIMITS, type XmlLimitError, type XmlLimits } from './xml-limits.js';
 import { XmlTextRepair } from './xml-text-repair.js';
 
 /**
@@ -9,9 +11,6 @@ import { XmlTextRepair } from './xml-text-repair.js';
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVALID_XML_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
-
-/** Numeric character references to those characters (`&#1;`, `&#x1F;`), which sax rejects as invalid entities. */
-const INVALID_CHARACTER_REFERENCES = /&#(?:[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[124-9]|2[0-9]|3[01]));/g;
 
 /**
  * saxes errors after which it carries on with the input as written, for input sax (and so xml2js) reads without
@@ -46,11 +45,6 @@ export function stripInvalidXmlCharacters(text: string): string {
     return text.replace(INVALID_XML_CHARACTERS, '');
 }
 
-/** Removes references to those characters (`&#1;`), which xml2js' sax fails on; the streaming parser drops them itself. */
-export function stripInvalidCharacterReferences(text: string): string {
-    return text.replace(INVALID_CHARACTER_REFERENCES, '');
-}
-
 /**
  * A strict, namespace-unaware saxes parser that also decodes the HTML named entities. saxes never loads a DTD and
  * never expands an entity declared in one: no external entity can be fetched. Feed it text from a
@@ -80,29 +74,48 @@ export function xmlPosition(parser: XmlParser): string {
 
 /**
  * Turns body chunks into text for the parser: UTF-8 decoding that survives multi-byte characters split across
- * chunks, forbidden characters removed, entities and line ends repaired (see {@link XmlTextRepair}), bytes counted.
+ * chunks, forbidden characters removed, entities and line ends repaired (see {@link XmlTextRepair}), every token
+ * bounded by `limits` (see {@link TokenLengthGuard}), bytes counted.
  */
 export class ChunkDecoder {
     private readonly decoder = new TextDecoder('utf-8');
     private readonly repair = new XmlTextRepair();
+    private readonly guard: TokenLengthGuard;
     private pendingBytes = false;
     /** Bytes of body read so far (strings counted as their UTF-8 length). */
     bytes = 0;
+
+    constructor(limits: XmlLimits = RECORD_LIST_LIMITS) {
+        this.guard = new TokenLengthGuard(maxRunChars(limits), limits.maxMarkupChars);
+    }
+
+    /** Set once the document broke a bound or declared a DTD of its own; no more text is handed out after it. */
+    get failure(): XmlLimitError | undefined {
+        return this.guard.failure;
+    }
 
     /** Decodes one chunk; may return '' while a split character or reference waits for the rest. */
     decode(chunk: Buffer | Uint8Array | string): string {
         if (typeof chunk === 'string') {
             this.bytes += Buffer.byteLength(chunk);
-            return this.repair.write(stripInvalidXmlCharacters(this.flush() + chunk));
+            return this.guard.write(this.repair.write(stripInvalidXmlCharacters(this.flush() + chunk)));
         }
         this.bytes += chunk.byteLength;
         this.pendingBytes = true;
-        return this.repair.write(stripInvalidXmlCharacters(this.decoder.decode(chunk, { stream: true })));
+        return this.guard.write(
+            this.repair.write(stripInvalidXmlCharacters(this.decoder.decode(chunk, { stream: true })))
+        );
     }
 
     /** The text still held back at the end of the body (an incomplete character becomes U+FFFD). */
     end(): string {
-        return this.repair.write(stripInvalidXmlCharacters(this.flush())) + this.repair.end();
+        const rest = this.guard.write(this.repair.write(stripInvalidXmlCharacters(this.flush())) + this.repair.end());
+        return rest + this.guard.end();
+    }
+
+    /** The run the parser reports at `position`, when it was cut short; see {@link TokenLengthGuard.takeCut}. */
+    takeCut(position: number): CutRun | undefined {
+        return this.guard.takeCut(position);
     }
 
     private flush(): string {

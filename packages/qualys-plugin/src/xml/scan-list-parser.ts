@@ -37,7 +37,7 @@ const OPTION_PROFILE_FIELDS: Xml2jsFieldTable = new Map([
 ]);
 
 /**
- * Parses a scan list response with xml2js (it lists the scans of a time range: small). Elements the model
+ * Parses a scan list response (it lists the scans of a time range), record by record. Elements the model
  * does not name (e.g. CLIENT) go to `unmapped`, unknown parts of STATUS, OPTION_PROFILE and
  * ASSET_GROUP_TITLE_LIST under those names there. A `SIMPLE_RETURN` root throws its mapped ConnectorError;
  * other failures are `protocol` ConnectorErrors.

@@ -6,6 +6,7 @@ import {
     MISMATCHED_CLOSE_TAG,
     xmlErrorReason
 } from './sax-input.js';
+import { RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
 /** A parsed element: just enough of XML to map Qualys records. */
 export interface XmlElement {
@@ -16,14 +17,24 @@ export interface XmlElement {
     text: string;
     /** Undefined when the element has no child elements. */
     children?: XmlElement[];
+    /** Set when `text` was cut (see {@link XmlLimits.cutValues}): the length of the value as sent. */
+    cutFrom?: number;
 }
+
+/** What each element adds to a record's size besides its name, value and attributes (the object holding it). */
+const ELEMENT_OVERHEAD_CHARS = 64;
 
 /**
  * Builds {@link XmlElement} trees from parser events. Used for one record at a time (a HOST, a WARNING, a
- * SIMPLE_RETURN), so the streaming parser never holds more than the record being read.
+ * SIMPLE_RETURN), so the streaming parser never holds more than the record being read. Enforces the value and
+ * record bounds of its {@link XmlLimits}, throwing an {@link XmlLimitError} (or cutting a value it may cut).
  */
 export class XmlTreeBuilder {
     private readonly stack: XmlElement[] = [];
+    private recordChars = 0;
+    private recordElements = 0;
+
+    constructor(private readonly limits: XmlLimits = RECORD_LIST_LIMITS) {}
 
     /** Elements currently open in this builder. */
     get depth(): number {
@@ -40,17 +51,47 @@ export class XmlTreeBuilder {
      * the parser creates a fresh object per tag, so keeping the reference is safe.
      */
     open(name: string, attributes: Record<string, string> | undefined): void {
-        // Every element gets the same four properties, so the mappers' property reads stay monomorphic.
-        const element: XmlElement = { name, text: '', attributes, children: undefined };
+        // Every element gets the same five properties, so the mappers' property reads stay monomorphic.
+        const element: XmlElement = { name, text: '', attributes, children: undefined, cutFrom: undefined };
         const parent = this.stack[this.stack.length - 1];
+        if (parent === undefined) this.recordChars = this.recordElements = 0;
+        this.recordElements += 1;
+        let size = ELEMENT_OVERHEAD_CHARS + name.length;
+        for (const key in attributes) size += key.length + attributes[key].length;
+        this.count(size);
+        if (this.recordElements > this.limits.maxRecordElements) {
+            throw new XmlLimitError(
+                'elements',
+                `a ${this.recordName()} record of more than ${this.limits.maxRecordElements} elements`
+            );
+        }
         if (parent !== undefined) (parent.children ??= []).push(element);
         this.stack.push(element);
     }
 
-    /** Text or CDATA: adjacent pieces concatenate, which rejoins a `]]>` split across two CDATA sections. */
-    text(text: string): void {
+    /**
+     * Text or CDATA: adjacent pieces concatenate, which rejoins a `]]>` split across two CDATA sections.
+     * `cutFrom` is the length of the piece as sent when it reached the parser cut already (see `TokenLengthGuard`).
+     */
+    text(text: string, cutFrom?: number): void {
         const current = this.stack[this.stack.length - 1];
-        if (current !== undefined) current.text += text;
+        if (current === undefined) return;
+        const cuttable = this.limits.cutValues.has(current.name);
+        const cap = cuttable ? this.limits.maxCutValueChars : this.limits.maxValueChars;
+        if (current.cutFrom === undefined && cutFrom === undefined && current.text.length + text.length <= cap) {
+            this.count(text.length);
+            current.text += text;
+            return;
+        }
+        if (!cuttable) {
+            throw new XmlLimitError('value', `the value of ${this.path()} is longer than ${cap} characters`);
+        }
+        current.cutFrom = (current.cutFrom ?? current.text.length) + (cutFrom ?? text.length);
+        let room = cap - current.text.length;
+        if (room <= 0) return;
+        if (isHighSurrogate(text.charCodeAt(room - 1))) room -= 1;
+        this.count(room);
+        current.text += text.slice(0, room);
     }
 
     /** Closes the innermost element and returns it. */
@@ -59,6 +100,29 @@ export class XmlTreeBuilder {
         if (element === undefined) throw new Error('XmlTreeBuilder.close() without an open element');
         return element;
     }
+
+    /** `HOST/DETECTION_LIST/DETECTION/QID`: the open elements, for messages. */
+    path(): string {
+        return this.stack.map(element => element.name).join('/');
+    }
+
+    private recordName(): string {
+        return this.stack[0]?.name ?? 'record';
+    }
+
+    private count(chars: number): void {
+        this.recordChars += chars;
+        if (this.recordChars > this.limits.maxRecordChars) {
+            throw new XmlLimitError(
+                'record',
+                `a ${this.recordName()} record larger than ${this.limits.maxRecordChars} characters`
+            );
+        }
+    }
+}
+
+function isHighSurrogate(code: number): boolean {
+    return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** The element's text with surrounding whitespace trimmed (CDATA often sits on its own indented line). */
@@ -82,15 +146,42 @@ export function addUnmapped(target: UnmappedFields, name: string, value: unknown
 
 /**
  * An element as plain data: text only -> string; otherwise an object with attributes under `$`, text under
- * `_` and children by name (repeated names -> array), the same shape xml2js produces.
+ * `_` and children by name (repeated names -> array), the same shape xml2js produces. Walks the tree with a
+ * stack of its own, so no depth of nesting can overflow the call stack.
  */
 export function elementToUnmapped(element: XmlElement): unknown {
-    const text = elementText(element);
-    if (element.attributes === undefined && element.children === undefined) return text;
+    if (isLeaf(element)) return elementText(element);
+    const root = unmappedShell(element);
+    const stack: { element: XmlElement; value: UnmappedFields; next: number }[] = [{ element, value: root, next: 0 }];
+    while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        const children = frame.element.children;
+        if (children === undefined || frame.next >= children.length) {
+            stack.pop();
+            continue;
+        }
+        const child = children[frame.next++];
+        if (isLeaf(child)) {
+            addUnmapped(frame.value, child.name, elementText(child));
+            continue;
+        }
+        const value = unmappedShell(child);
+        addUnmapped(frame.value, child.name, value);
+        stack.push({ element: child, value, next: 0 });
+    }
+    return root;
+}
+
+function isLeaf(element: XmlElement): boolean {
+    return element.attributes === undefined && element.children === undefined;
+}
+
+/** An element's attributes and own text, to which its children are added. */
+function unmappedShell(element: XmlElement): UnmappedFields {
     const value: UnmappedFields = {};
     if (element.attributes !== undefined) value.$ = { ...element.attributes };
+    const text = elementText(element);
     if (text !== '') value._ = text;
-    for (const child of element.children ?? []) addUnmapped(value, child.name, elementToUnmapped(child));
     return value;
 }
 
@@ -105,7 +196,8 @@ class StopParsing extends Error {}
 /**
  * Parses a small, complete document into a tree, but only when its root is one of `roots`: any other root
  * stops the parse at once (a large host detection body is not read to find out it is not an error).
- * A parse error after the root opened returns what was read; anything else returns undefined.
+ * A parse error (or a document past the {@link RECORD_LIST_LIMITS}) after the root opened returns what was read;
+ * anything else returns undefined.
  */
 export function parseSmallDocument(xml: string, roots: readonly string[]): XmlElement | undefined {
     const parser = createXmlParser();
@@ -139,6 +231,7 @@ export function parseSmallDocument(xml: string, roots: readonly string[]): XmlEl
         hasAttributes = true;
     });
     parser.on('opentag', tag => {
+        if (builder.depth >= RECORD_LIST_LIMITS.maxDepth) throw new StopParsing();
         builder.open(tag.name, hasAttributes ? tag.attributes : undefined);
         hasAttributes = false;
     });
@@ -160,7 +253,8 @@ export function parseSmallDocument(xml: string, roots: readonly string[]): XmlEl
         if (closePending) settleClose();
         parser.close();
     } catch (error) {
-        if (!(error instanceof StopParsing)) throw error;
+        // A document past the bounds is read as far as they allow, like a malformed one.
+        if (!(error instanceof StopParsing) && !(error instanceof XmlLimitError)) throw error;
     }
     if (!accepted) return undefined;
     return complete ?? builder.root;

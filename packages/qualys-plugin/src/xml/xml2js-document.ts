@@ -1,12 +1,11 @@
-import { ConnectorError } from '@signal-connectors/connector-sdk';
-import { Parser, type ParserOptions } from 'xml2js';
 import type { UnmappedFields } from '../model/index.js';
 import { type FieldKind, readField } from './field-values.js';
-import { stripInvalidCharacterReferences, stripInvalidXmlCharacters } from './sax-input.js';
-import { parseSimpleReturn, SIMPLE_RETURN_ROOTS, simpleReturnToError } from './simple-return.js';
-import { addUnmapped, documentRootName } from './xml-element.js';
+import { addUnmapped, type XmlElement } from './xml-element.js';
 
-/** An element as xml2js gives it with the options below: attributes under `$`, text under `_`, children as arrays. */
+/**
+ * An element as xml2js gives it with explicit arrays: attributes under `$`, text under `_`, children as arrays.
+ * The KnowledgeBase and scan list mappers read records in this shape (see {@link toXml2jsValue}).
+ */
 export interface Xml2jsElement {
     $?: Record<string, string>;
     _?: string;
@@ -19,62 +18,49 @@ export type Xml2jsValue = string | Xml2jsElement;
 /** Plain-value children of an element: element name -> model key and kind. */
 export type Xml2jsFieldTable = ReadonlyMap<string, readonly [key: string, kind: FieldKind]>;
 
-const OPTIONS: ParserOptions = {
-    // Every child arrives as an array, so one vs many needs no special case.
-    explicitArray: true,
-    explicitRoot: true,
-    // Whitespace is trimmed per value by the mappers: xml2js' `normalize` would collapse it inside values.
-    trim: false,
-    normalize: false,
-    normalizeTags: false,
-    mergeAttrs: false,
-    attrkey: '$',
-    charkey: '_',
-    explicitCharkey: false,
-    emptyTag: '',
-    // Strict sax underneath: no DTD is fetched and no entity declared in one is expanded.
-    strict: true,
-    async: false
-};
-
 /**
- * Parses a small Qualys document and returns its root element. A `SIMPLE_RETURN` or `GENERIC_RETURN` root
- * throws its mapped ConnectorError; any other unexpected root, a body that is not XML and malformed XML throw
- * `protocol` ConnectorErrors.
- * @param documentName for messages, e.g. `KnowledgeBase`.
+ * An element in the shape xml2js gives it (explicit arrays, attributes under `$`, text under `_`): a string for an
+ * element with neither attributes nor children, an object otherwise. Built with a stack of its own, so no depth of
+ * nesting can overflow the call stack.
  */
-export async function parseQualysDocument(xml: string, root: string, documentName: string): Promise<Xml2jsElement> {
-    // xml2js stops at the first sax error, so forbidden characters (literal or as `&#1;`) go first. Unlike the
-    // streaming parser, an unknown named entity then fails the document: these are small and easily retried.
-    const text = stripInvalidCharacterReferences(stripInvalidXmlCharacters(xml));
-    const rootName = documentRootName(text);
-    if (rootName !== undefined && SIMPLE_RETURN_ROOTS.includes(rootName)) {
-        throw simpleReturnToError(parseSimpleReturn(text) ?? { items: {} });
+export function toXml2jsValue(element: XmlElement): Xml2jsValue {
+    if (element.attributes === undefined && element.children === undefined) return element.text;
+    const root = xml2jsShell(element);
+    const stack: { element: XmlElement; value: Xml2jsElement; next: number }[] = [{ element, value: root, next: 0 }];
+    while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        const children = frame.element.children;
+        if (children === undefined || frame.next >= children.length) {
+            stack.pop();
+            continue;
+        }
+        const child = children[frame.next++];
+        const list = arrayOf(frame.value, child.name);
+        if (child.attributes === undefined && child.children === undefined) {
+            list.push(child.text);
+            continue;
+        }
+        const value = xml2jsShell(child);
+        list.push(value);
+        stack.push({ element: child, value, next: 0 });
     }
-    if (rootName !== root) {
-        const detail = rootName !== undefined ? `root <${rootName}>` : text.trim() === '' ? 'empty body' : 'not XML';
-        throw new ConnectorError('protocol', `response is not a Qualys ${documentName} document (${detail})`, {
-            hint: "check that host points at your platform's API server (qualysapi.*), see the platform table"
-        });
+    return root;
+}
+
+/** An element's attributes and (non-blank) text, to which its children are added. */
+function xml2jsShell(element: XmlElement): Xml2jsElement {
+    const value: Xml2jsElement = {};
+    if (element.attributes !== undefined) value.$ = { ...element.attributes };
+    if (element.text.trim() !== '') value._ = element.text;
+    return value;
+}
+
+/** The array of children named `name`, created on first use (defined, so `__proto__` stays data). */
+function arrayOf(value: Xml2jsElement, name: string): Xml2jsValue[] {
+    if (!Object.hasOwn(value, name)) {
+        Object.defineProperty(value, name, { value: [], enumerable: true, writable: true, configurable: true });
     }
-    let parsed: Record<string, unknown>;
-    try {
-        parsed = (await new Parser(OPTIONS).parseStringPromise(text)) as Record<string, unknown>;
-    } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const position = /Line: (\d+)\s+Column: (\d+)/.exec(message);
-        const where = position === null ? '' : ` at line ${Number(position[1]) + 1}, column ${position[2]}`;
-        throw new ConnectorError(
-            'protocol',
-            `malformed XML${where} in the ${documentName} response: ${message.split('\n', 1)[0]}`,
-            {
-                hint: 'Qualys sent XML that cannot be parsed; retry later (if it persists, check proxies in between)',
-                cause: error
-            }
-        );
-    }
-    const value = parsed[root];
-    return typeof value === 'object' && value !== null ? (value as Xml2jsElement) : {};
+    return value[name] as Xml2jsValue[];
 }
 
 /** The children named `name` (none -> empty array). */
