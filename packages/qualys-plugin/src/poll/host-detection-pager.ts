@@ -30,6 +30,8 @@ export interface HostDetectionPagerOptions {
     chunkHosts: number;
     /** ...or at this many detections, whichever comes first, so memory stays flat whatever the page size. */
     chunkDetections: number;
+    /** ...or at this many characters of RESULTS, so long scanner output cannot pile up either (default 8 Mi). */
+    chunkResultsChars?: number;
     /**
      * Attempts per page for transient and protocol failures before the poll fails. Throttling is not retried
      * here: the HTTP client waits out 409s with the shared limiter, and a `rate_limited` error that still
@@ -58,15 +60,21 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
             const parser = new HostDetectionParser(body);
             let pending: ParsedHost[] = [];
             let pendingDetections = 0;
+            let pendingResults = 0;
             for await (const parsed of parser.hosts()) {
                 pending.push(parsed);
                 pendingDetections += parsed.detections.length;
-                if (pending.length >= options.chunkHosts || pendingDetections >= options.chunkDetections) {
+                for (const detection of parsed.detections) pendingResults += detection.results?.length ?? 0;
+                if (
+                    pending.length >= options.chunkHosts ||
+                    pendingDetections >= options.chunkDetections ||
+                    pendingResults >= (options.chunkResultsChars ?? DEFAULT_CHUNK_RESULTS_CHARS)
+                ) {
                     const last = parsed.host.id;
                     yield { hosts: pending, detections: pendingDetections, page, pageDone: false, resumeFrom: last + 1, windowDone: false };
                     lastYielded = last;
                     pending = [];
-                    pendingDetections = 0;
+                    pendingDetections = pendingResults = 0;
                     attempt = 0;
                 }
             }
@@ -75,8 +83,11 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
             if (next === undefined) return;
             idMin = next;
             attempt = 0;
-        } catch (error) {
-            if (signal.aborted || !ConnectorError.is(error) || error.code === PAGINATION_LOOP) throw error;
+        } catch (caught) {
+            if (signal.aborted) throw caught;
+            // Whatever broke while reading the page (a parser bug included) is a page to read again, not a crash.
+            const error = ConnectorError.is(caught) ? caught : unreadablePage(page, caught);
+            if (error.code === PAGINATION_LOOP) throw error;
             attempt += 1;
             if (!isPageRetryable(error) || attempt >= options.maxAttempts) throw error;
             if (lastYielded !== undefined) idMin = lastYielded + 1;
@@ -97,6 +108,16 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
 }
 
 const PAGINATION_LOOP = 'pagination-loop';
+const DEFAULT_CHUNK_RESULTS_CHARS = 8 * 1024 * 1024;
+
+/** A page that failed with something other than a ConnectorError: `protocol`, so the page is read again. */
+function unreadablePage(page: number, cause: unknown): ConnectorError {
+    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    return new ConnectorError('protocol', `host detection page ${page} could not be read (${detail})`, {
+        hint: 'the connector reads the page again from the last host it delivered; if it persists, report it with a debug log',
+        cause
+    });
+}
 
 function pageParams(base: Record<string, string>, window: DetectionWindow, idMin: number | undefined): Record<string, string> {
     const params: Record<string, string> = { ...base, vm_processed_before: window.before };

@@ -1,4 +1,5 @@
-import type { ConnectorErrorKind } from '@signal-connectors/connector-sdk';
+import { Readable } from 'node:stream';
+import type { ConnectorError, ConnectorErrorKind } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
 import nock from 'nock';
 import { QualysConnector } from '../qualys-connector.js';
@@ -17,6 +18,7 @@ import {
     testConfig
 } from '../test/poll-harness.js';
 import { hldPage, hostsRange, simpleReturn, truncatedHldPage } from '../test/qualys-xml.js';
+import { pageHostDetections } from './host-detection-pager.js';
 
 const HTML = { 'Content-Type': 'text/html' };
 
@@ -129,6 +131,74 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(lastCheckpoint(outcome.batches).window?.nextIdMin).to.equal(102);
         expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal(undefined);
         expectFailedSummary(outcome, 'protocol');
+    });
+
+    it('reads a page that declares entities again within the same poll, and moves the watermark only then', async () => {
+        // Qualys never sends an internal subset; a page that does is refused, not taken as the final page.
+        const hostile = hldPage(hostsRange(100, 1)).replace(
+            /<!DOCTYPE[^>]*>/,
+            '<!DOCTYPE HOST_LIST_VM_DETECTION_OUTPUT [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>'
+        );
+        qualys.on('hld', ok(hostile), ok(hldPage(hostsRange(100, 3))));
+        const outcome = await drain(startPoll(testConfig(), undefined, h));
+
+        expect(outcome.error).to.equal(undefined);
+        expect(findingKeys(outcome.batches)).to.deep.equal(['100:38794', '101:38794', '102:38794']);
+        expect(qualys.forms('hld')).to.have.length(2);
+        expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal('2024-05-14T10:00:00Z');
+        expect(runSummaryOf(outcome.batches)).to.include({ outcome: 'complete', retries: 1 });
+        const warning = h.logger.entries.find(
+            entry => entry.message === 'qualys: host detection page failed, retrying'
+        );
+        expect(JSON.stringify(warning?.meta)).to.contain('declares its own DTD');
+    });
+
+    it('reads a page again when reading it fails with something other than a ConnectorError', async () => {
+        const chunks: unknown[][] = [[42], [Buffer.from(hldPage(hostsRange(100, 2)))]];
+        const pages = pageHostDetections({
+            streamHostDetections: async () => Readable.from(chunks.shift() ?? []),
+            baseParams: {},
+            window: { before: '2024-05-14T10:00:00Z' },
+            signal: h.controller.signal,
+            clock: h.clock,
+            logger: h.logger,
+            chunkHosts: 100,
+            chunkDetections: 1000,
+            maxAttempts: 2
+        });
+        const hosts: number[] = [];
+        for await (const chunk of pages) hosts.push(...chunk.hosts.map(parsed => parsed.host.id));
+
+        expect(hosts).to.deep.equal([100, 101]);
+        const warning = h.logger.entries.find(
+            entry => entry.message === 'qualys: host detection page failed, retrying'
+        );
+        const error = (warning?.meta as { error: ConnectorError }).error;
+        expect(error.kind).to.equal('protocol');
+        expect(error.message).to.match(/^host detection page 1 could not be read \(TypeError: /);
+    });
+
+    it('closes a chunk early when long RESULTS pile up, so memory stays flat', async () => {
+        const results = 'r'.repeat(3000);
+        const hosts = hostsRange(100, 6).map(host => ({
+            ...host,
+            detections: host.detections.map(detection => ({ ...detection, results }))
+        }));
+        const pages = pageHostDetections({
+            streamHostDetections: async () => Readable.from([Buffer.from(hldPage(hosts))]),
+            baseParams: {},
+            window: { before: '2024-05-14T10:00:00Z' },
+            signal: h.controller.signal,
+            clock: h.clock,
+            logger: h.logger,
+            chunkHosts: 100,
+            chunkDetections: 1000,
+            chunkResultsChars: 5000,
+            maxAttempts: 1
+        });
+        const sizes: number[] = [];
+        for await (const chunk of pages) sizes.push(chunk.hosts.length);
+        expect(sizes).to.deep.equal([2, 2, 2, 0]);
     });
 
     it('fails with protocol when the answer is not a host detection document', async () => {
