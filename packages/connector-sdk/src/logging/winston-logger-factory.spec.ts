@@ -111,6 +111,24 @@ describe('WinstonLoggerFactory', () => {
         expect(logged.stack).to.contain('Login failed');
     });
 
+    it('leaves stack traces out of errors, causes included, unless it logs debug lines', async () => {
+        const quiet = new WinstonLoggerFactory({ stream: output, format: 'json', level: 'info' });
+        const cause = new RangeError('Maximum call stack size exceeded');
+        quiet.create().error('Poll failed', {
+            error: new ConnectorError('protocol', 'page 2 could not be read', { cause }),
+            errors: [new Error('second')]
+        });
+        await flushed();
+        const [line] = output.lines();
+        expect(line.error).to.deep.include({ message: 'page 2 could not be read', kind: 'protocol' });
+        expect(JSON.stringify(line)).to.not.contain('"stack"');
+        expect((line.error as { cause: unknown }).cause).to.deep.equal({
+            name: 'RangeError',
+            message: 'Maximum call stack size exceeded'
+        });
+        expect(line.errors).to.deep.equal([{ name: 'Error', message: 'second' }]);
+    });
+
     it('never writes a registered secret, a secret-named field, a Basic credential or a proxy password', async () => {
         const password = 'Pa55-w0rd!';
         factory.registerSecret(password);

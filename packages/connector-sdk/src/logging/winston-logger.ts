@@ -48,6 +48,8 @@ export class WinstonLogger implements Logger {
             fields[key] = this.redactor.redactString(value);
         }
         const redactedMeta = meta === undefined ? {} : (this.redactor.redactValue(meta) as Record<string, unknown>);
+        // Stack traces are for whoever debugs: an operator's log says what happened and what to do.
+        if (!this.output.isLevelEnabled('debug')) dropStacks(redactedMeta);
         for (const [key, value] of Object.entries(redactedMeta)) {
             const name = RESERVED_KEYS.has(key) || key in this.labels ? `_${key}` : key;
             fields[name] = value;
@@ -59,6 +61,24 @@ export class WinstonLogger implements Logger {
             // Logging must never break the caller (e.g. a closed output stream at shutdown).
         }
     }
+}
+
+/**
+ * Removes `stack` from every serialised error in a redacted value (an object with `name`, `message` and `stack`,
+ * as {@link SecretRedactor.redactValue} writes errors), causes included. The value is a fresh copy: it is changed
+ * in place.
+ */
+function dropStacks(value: unknown): void {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+        for (const item of value) dropStacks(item);
+        return;
+    }
+    const record = value as Record<string, unknown>;
+    if (typeof record.stack === 'string' && typeof record.message === 'string' && typeof record.name === 'string') {
+        delete record.stack;
+    }
+    for (const child of Object.values(record)) dropStacks(child);
 }
 
 /** Labels with undefined values dropped: `LoggerLabels` allows them, log lines should not show them. */

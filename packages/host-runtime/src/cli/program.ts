@@ -47,8 +47,8 @@ export function createProgram(context: CliContext): Command {
 
 /**
  * Runs the command line `args` (without `node` and the script) and resolves with the exit code. Failures are
- * printed to stderr in words (`signal-client: ...` and one line per problem), never as a stack trace, except for
- * a bug.
+ * printed to stderr in words (`signal-client: ...` and one line per problem), never as a stack trace (a bug's
+ * stack is printed only with `LOG_LEVEL=debug`).
  */
 export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {
     let exitCode = EXIT_OK;
@@ -70,7 +70,14 @@ export function reportFailure(io: CliIo, error: unknown): number {
         for (const line of error.details) writeLine(io.stderr, `  ${line}`);
         return error instanceof CliError ? error.exitCode : EXIT_FAILURE;
     }
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    writeLine(io.stderr, `signal-client: unexpected error (please report it, with this output): ${text}`);
+    const debug = io.env.LOG_LEVEL?.trim().toLowerCase() === 'debug';
+    const text =
+        error instanceof Error
+            ? debug
+                ? (error.stack ?? error.message)
+                : `${error.name}: ${error.message}`
+            : String(error);
+    const more = debug ? '' : ' (LOG_LEVEL=debug adds the stack trace)';
+    writeLine(io.stderr, `signal-client: unexpected error (please report it, with this output${more}): ${text}`);
     return EXIT_FAILURE;
 }
