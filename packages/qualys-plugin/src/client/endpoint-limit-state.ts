@@ -1,4 +1,5 @@
 import type { QualysLimitHeaders } from './qualys-limit-headers.js';
+import { RateWindow } from './rate-window.js';
 
 /** What a limiter knows of one API's limits; numbers Qualys has not sent yet are undefined. */
 export interface EndpointLimitSnapshot {
@@ -14,8 +15,9 @@ export interface EndpointLimitSnapshot {
 }
 
 /**
- * The mutable limit state of one API of one subscription. Kept apart from the limiter's policy so the
- * arithmetic of "calls left in the window" stays in one place.
+ * The mutable limit state of one API of one subscription: its rate window (see {@link RateWindow}), blocks Qualys
+ * asked for, and the concurrency side (our running calls, Qualys' limit, waiters for a free slot). The limiter's
+ * policy decides; this only keeps count.
  */
 export class EndpointLimitState {
     /** Epoch ms before which no call may start (a rate or concurrency block). */
@@ -24,45 +26,20 @@ export class EndpointLimitState {
     running = 0;
     /** Consecutive concurrency blocks, for the backoff; reset by a success. */
     concurrencyStrikes = 0;
+    /** Calls left in Qualys' rolling window, and when the floor clears. */
+    readonly rate = new RateWindow();
 
-    private limits: QualysLimitHeaders = {};
-    /** When `limits.remaining` was read. */
-    private observedAt = 0;
-    /** Calls started since then, which that number does not count yet. */
-    private startedSinceObserved = 0;
+    private limits: Pick<QualysLimitHeaders, 'concurrencyLimit' | 'concurrencyRunning'> = {};
     private waiters: (() => void)[] = [];
 
     /** Takes in the headers of a response received at `now`. */
     observe(headers: QualysLimitHeaders, now: number): void {
-        const known = Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined));
-        this.limits = { ...this.limits, ...known };
-        if (headers.remaining !== undefined) {
-            // The server counted every call it had received by now, so the ones we started are in the number.
-            this.observedAt = now;
-            this.startedSinceObserved = 0;
-        }
+        if (headers.concurrencyLimit !== undefined) this.limits.concurrencyLimit = headers.concurrencyLimit;
+        if (headers.concurrencyRunning !== undefined) this.limits.concurrencyRunning = headers.concurrencyRunning;
+        this.rate.observe(headers, now);
         if (headers.toWaitSec !== undefined && headers.toWaitSec > 0) {
             this.blockedUntil = Math.max(this.blockedUntil, now + headers.toWaitSec * 1000);
         }
-    }
-
-    /**
-     * How long to wait before the calls left in the window exceed `reserve`. The window slides, so calls free
-     * up about every `window / limit`; without that information there is nothing to wait for (Qualys will say
-     * with a 409 if we were wrong), so a missing header never deadlocks.
-     */
-    reserveWaitMs(now: number, reserve: number): number {
-        const { remaining, limit, windowSec } = this.limits;
-        if (remaining === undefined) return 0;
-        const intervalMs =
-            limit !== undefined && limit > 0 && windowSec !== undefined ? (windowSec * 1000) / limit : undefined;
-        const freed =
-            intervalMs === undefined || intervalMs <= 0 ? 0 : Math.floor((now - this.observedAt) / intervalMs);
-        const left = Math.min(remaining + freed, limit ?? Infinity) - this.startedSinceObserved;
-        if (left > reserve) return 0;
-        if (intervalMs === undefined || intervalMs <= 0) return 0;
-        const needed = reserve - left + 1;
-        return Math.max(1, Math.ceil(this.observedAt + (freed + needed) * intervalMs - now));
     }
 
     /** Concurrent calls we allow ourselves now. */
@@ -71,10 +48,10 @@ export class EndpointLimitState {
         return ceiling === undefined ? limit : Math.max(1, Math.min(limit, ceiling));
     }
 
-    /** Counts a call as running; the returned function ends it, once, however often it is called. */
-    start(): () => void {
+    /** Counts a call starting at `now` as running; the returned function ends it, once, however often it is called. */
+    start(now: number): () => void {
         this.running += 1;
-        this.startedSinceObserved += 1;
+        this.rate.recordStart(now);
         let released = false;
         return () => {
             if (released) return;
@@ -110,7 +87,7 @@ export class EndpointLimitState {
     /** A copy of what is known now, with the concurrency limit resolved as {@link concurrencyLimit} does. */
     snapshot(fallbackConcurrency: number, ceiling: number | undefined): EndpointLimitSnapshot {
         return {
-            rateLimit: { limit: this.limits.limit, remaining: this.limits.remaining, windowSec: this.limits.windowSec },
+            rateLimit: this.rate.snapshot(),
             concurrencyLimit: this.concurrencyLimit(fallbackConcurrency, ceiling),
             concurrencyRunningRemote: this.limits.concurrencyRunning,
             running: this.running,

@@ -130,7 +130,8 @@ describe('SubscriptionRateLimiter', () => {
             [
                 409,
                 simpleReturn(1965, 'This API cannot be run again for another 3 minutes and 1 second.'),
-                { ...LIMITS, 'X-RateLimit-Remaining': '0', 'X-RateLimit-ToWait-Sec': '181' }
+                // No Remaining header: the block alone (the floor after a block is tested below).
+                { ...LIMITS, 'X-RateLimit-ToWait-Sec': '181' }
             ],
             [200, '<SCAN_LIST_OUTPUT/>', { ...LIMITS, 'X-RateLimit-Remaining': '299' }]
         );
@@ -216,57 +217,111 @@ describe('SubscriptionRateLimiter', () => {
         expect(policy.blockedForMs('scan_list')).to.equal(0);
     });
 
-    it('keeps a reserve of calls: at 2 left it waits until the window frees one (3600 s / 300 = 12 s)', async () => {
+    it('keeps a floor of 2 calls after a burst: waits until its own oldest counted call has left the window', async () => {
+        // 10 calls a minute: three in a burst leave 2, the floor, so the 4th waits until the 1st is a minute old.
+        const perMinute = {
+            'X-RateLimit-Limit': '10',
+            'X-RateLimit-Window-Sec': '60',
+            'X-Concurrency-Limit-Limit': '2'
+        };
         respond(
-            [200, '<SCAN_LIST_OUTPUT/>', { ...LIMITS, 'X-RateLimit-Remaining': '2' }],
-            [200, '<SCAN_LIST_OUTPUT/>', LIMITS]
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '4' }],
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '3' }],
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '2' }],
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '2' }]
+        );
+        const api = client(limiter());
+        const start = clock.now();
+        for (const offset of [0, 5_000, 10_000]) {
+            await clock.advance(start + offset - clock.now());
+            await api.fetchScanList({});
+        }
+        const next = api.fetchScanList({});
+        await until(() => clock.pendingSleeps === 1);
+        // The old guess (a call back every 6 s) would have spent the floor here.
+        await clock.advance(59_999 - 10_000);
+        await settle();
+        expect(requestTimes).to.have.length(3);
+        await clock.advance(1);
+        await next;
+        expect(requestTimes.map(time => time - start)).to.deep.equal([0, 5_000, 10_000, 60_000]);
+    });
+
+    it('says in the log that it waits for the floor, and until when', async () => {
+        const perMinute = {
+            'X-RateLimit-Limit': '10',
+            'X-RateLimit-Window-Sec': '60',
+            'X-Concurrency-Limit-Limit': '2'
+        };
+        respond(
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '2' }],
+            [200, '<SCAN_LIST_OUTPUT/>', perMinute]
         );
         const api = client(limiter());
         const start = clock.now();
         await api.fetchScanList({});
         const next = api.fetchScanList({});
         await until(() => clock.pendingSleeps === 1);
-        await clock.advance(11_999);
-        await settle();
-        expect(requestTimes).to.have.length(1);
-        await clock.advance(1);
-        await next;
-        expect(requestTimes).to.deep.equal([start, start + 12_000]);
-    });
-
-    it('says so in the log when it holds a call back for the reserve', async () => {
-        respond(
-            [200, '<SCAN_LIST_OUTPUT/>', { ...LIMITS, 'X-RateLimit-Remaining': '1' }],
-            [200, '<SCAN_LIST_OUTPUT/>', LIMITS]
+        const until60 = new Date(start + 60_000).toISOString();
+        expect(logger.messages('info').join('\n')).to.contain(
+            `Holding scan_list calls at the rate-limit floor: 2 calls of the window are kept for people and other ` +
+                `tools on this account; waiting until ${until60} (1m)`
         );
-        const api = client(limiter());
-        await api.fetchScanList({});
-        const next = api.fetchScanList({});
-        await until(() => clock.pendingSleeps === 1);
-        expect(logger.messages('info').join('\n')).to.contain('Keeping a reserve of 2 scan_list calls: waiting 24 s');
-        await clock.advance(24_000);
+        await clock.advance(60_000);
         await next;
         expect(requestTimes).to.have.length(2);
     });
 
-    it('hands a reserve wait longer than maxRetryWaitMs back as rate_limited instead of sleeping for hours', async () => {
-        // A daily limit of 30 calls frees one call every 48 min: the reserve of 2 would mean 2.4 h of silence.
-        const daily = { 'X-RateLimit-Limit': '30', 'X-RateLimit-Window-Sec': '86400', 'X-Concurrency-Limit-Limit': '1' };
+    it('counts calls it did not make as gone only a whole window after the count was read', async () => {
+        // Another tool spent the window: 2 left, and none of the counted calls is ours but the one that read it.
+        const perMinute = {
+            'X-RateLimit-Limit': '10',
+            'X-RateLimit-Window-Sec': '60',
+            'X-Concurrency-Limit-Limit': '2'
+        };
+        respond(
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '3' }],
+            [200, '<SCAN_LIST_OUTPUT/>', { ...perMinute, 'X-RateLimit-Remaining': '0' }],
+            [200, '<SCAN_LIST_OUTPUT/>', perMinute]
+        );
+        const policy = limiter();
+        const api = client(policy);
+        const start = clock.now();
+        await api.fetchScanList({});
+        await clock.advance(20_000);
+        await api.fetchScanList({});
+        // 3 calls must leave the window; only 2 are known to be ours: wait a whole window from the last count.
+        expect(policy.floorWaitMs('scan_list')).to.equal(60_000);
+        const next = api.fetchScanList({});
+        await until(() => clock.pendingSleeps === 1);
+        await clock.advance(60_000);
+        await next;
+        expect(requestTimes.map(time => time - start)).to.deep.equal([0, 20_000, 80_000]);
+    });
+
+    it('hands a floor wait longer than maxRetryWaitMs back as rate_limited, saying until when', async () => {
+        const daily = {
+            'X-RateLimit-Limit': '30',
+            'X-RateLimit-Window-Sec': '86400',
+            'X-Concurrency-Limit-Limit': '1'
+        };
         respond([200, '<SCAN_LIST_OUTPUT/>', { ...daily, 'X-RateLimit-Remaining': '0' }]);
         const api = client(limiter());
+        const start = clock.now();
         await api.fetchScanList({});
         const error = await api.fetchScanList({}).then(
             () => expect.fail('expected a failure'),
             (e: unknown) => e as ConnectorError
         );
         expect(error.kind).to.equal('rate_limited');
-        expect(error.retryAfterMs).to.equal(3 * 2_880_000);
-        expect(error.message).to.contain('reserve of 2 calls');
+        expect(error.retryAfterMs).to.equal(86_400_000);
+        expect(error.message).to.contain('only the floor of 2 calls, kept for people and other tools');
+        expect(error.hint).to.contain(`allowed at ${new Date(start + 86_400_000).toISOString()}`);
         expect(requestTimes).to.have.length(1);
         expect(clock.pendingSleeps).to.equal(0);
     });
 
-    it('never deadlocks on the reserve when Qualys gives no window to wait for', async () => {
+    it('never deadlocks on the floor when Qualys gives no window to wait for', async () => {
         respond([200, '<SCAN_LIST_OUTPUT/>', { 'X-RateLimit-Remaining': '0' }], [200, '<SCAN_LIST_OUTPUT/>']);
         const api = client(limiter());
         await api.fetchScanList({});

@@ -14,8 +14,11 @@ import { hasLimitHeaders, readLimitHeaders } from './qualys-limit-headers.js';
 
 /** Tuning of a {@link SubscriptionRateLimiter}; the defaults suit every Qualys service level. */
 export interface SubscriptionRateLimiterOptions {
-    /** Calls per window left untouched for people and other tools using the same account (default 2). */
-    reserve?: number;
+    /**
+     * The floor: calls per window that polls and connection tests never spend, left for people and other tools
+     * using the same account (default 2). See {@link RateWindow} for how the wait for it is worked out.
+     */
+    floor?: number;
     /** Concurrent calls per API before Qualys has told us its limit (default 2, the Standard level). */
     defaultConcurrency?: number;
     /** Our own ceiling on concurrent calls per API, below what Qualys allows (default: none). */
@@ -28,8 +31,8 @@ export interface SubscriptionRateLimiterOptions {
     maxConcurrencyBackoffMs?: number;
     /**
      * Longest wait a call sits out itself (default 30 min). A longer block (Qualys' daily limits can block
-     * for hours) fails the call as `rate_limited` with `retryAfterMs`, so the host reschedules the poll
-     * instead of a run hanging for hours; the API stays blocked for every caller meanwhile.
+     * for hours), or a longer wait for the floor, fails the call as `rate_limited` with `retryAfterMs`, so the
+     * host reschedules the poll instead of a run hanging for hours; the API stays blocked for every caller meanwhile.
      */
     maxRetryWaitMs?: number;
     /** Source of jitter in `[0, 1)`; tests pass a fixed one. */
@@ -43,9 +46,14 @@ export interface SubscriptionRateLimiterOptions {
  *
  * It learns the limits from the `X-RateLimit-*` and `X-Concurrency-Limit-*` headers of every response, and
  * before each call waits while the API is blocked (a 409 said until when), while the calls left in the
- * window are down to the reserve (until the window frees one), and while our own running calls fill the
- * concurrency limit. A rate block (409 code 1965, or 429) blocks every caller until the wait Qualys names,
- * so a block seen by one instance stops the others instead of each earning its own 409.
+ * window are down to the floor (until enough counted calls have left Qualys' rolling window, see
+ * {@link RateWindow}; the log says until when), and while our own running calls fill the concurrency limit.
+ * A rate block (409 code 1965, or 429) blocks every caller until the wait Qualys names, so a block seen by one
+ * instance stops the others instead of each earning its own 409.
+ *
+ * The rate side (`floorWaitMs`, the floor in `acquire`) and the concurrency side (`acquire`'s slots, `snapshot`'s
+ * `running` and `concurrencyLimit`) are independent: several calls of one poll, e.g. over parallel host id
+ * ranges, each `acquire` a slot and share the one window.
  */
 export class SubscriptionRateLimiter implements RateLimitPolicy {
     private readonly endpoints = new Map<string, EndpointLimitState>();
@@ -58,7 +66,7 @@ export class SubscriptionRateLimiter implements RateLimitPolicy {
         options: SubscriptionRateLimiterOptions = {}
     ) {
         this.options = {
-            reserve: 2,
+            floor: 2,
             defaultConcurrency: 2,
             defaultBlockMs: 60_000,
             concurrencyBackoffMs: 5_000,
@@ -76,18 +84,13 @@ export class SubscriptionRateLimiter implements RateLimitPolicy {
             signal?.throwIfAborted();
             const now = this.clock.now();
             const blockedMs = state.blockedUntil - now;
-            const reserveMs = state.reserveWaitMs(now, this.options.reserve);
-            const waitMs = Math.max(blockedMs, reserveMs);
+            const floorMs = this.floorWaitMs(endpoint);
+            const waitMs = Math.max(blockedMs, floorMs);
             if (waitMs > 0) {
+                const forFloor = floorMs > blockedMs;
                 // A wait past the ceiling goes back to the host's scheduler rather than holding a poll for hours.
-                if (waitMs > this.options.maxRetryWaitMs) throw this.longWaitError(endpoint, waitMs, reserveMs > blockedMs);
-                if (reserveMs > blockedMs && reserveMs >= 1000) {
-                    this.logger.info(
-                        `Keeping a reserve of ${this.options.reserve} ${endpoint} calls: waiting ` +
-                            `${Math.ceil(reserveMs / 1000)} s for the rate window to free one`,
-                        { endpoint, waitSeconds: Math.ceil(reserveMs / 1000), ...state.snapshot(1, undefined).rateLimit }
-                    );
-                }
+                if (waitMs > this.options.maxRetryWaitMs) throw this.longWaitError(endpoint, waitMs, forFloor);
+                if (forFloor) this.logFloorWait(endpoint, state, now + floorMs);
                 await this.clock.sleep(waitMs, signal);
                 continue;
             }
@@ -95,8 +98,23 @@ export class SubscriptionRateLimiter implements RateLimitPolicy {
                 await state.waitForRelease(signal);
                 continue;
             }
-            return state.start();
+            return state.start(now);
         }
+    }
+
+    /**
+     * How long a call to `endpoint` must wait so as not to spend the floor, in ms (0 when it may start). A
+     * connection test uses it to report the wait instead of spending the floor or sitting it out.
+     */
+    floorWaitMs(endpoint: string): number {
+        const now = this.clock.now();
+        const clearsAt = this.state(endpoint).rate.floorClearsAt(now, this.options.floor);
+        return clearsAt === undefined ? 0 : Math.max(1, clearsAt - now);
+    }
+
+    /** The floor this limiter keeps, in calls per window. */
+    get floor(): number {
+        return this.options.floor;
     }
 
     /** Learns the limits from a response; decides whether a throttled call is retried, and when. */
@@ -200,17 +218,40 @@ export class SubscriptionRateLimiter implements RateLimitPolicy {
         });
     }
 
+    /** Says that, and until when, calls wait for the floor. */
+    private logFloorWait(endpoint: string, state: EndpointLimitState, until: number): void {
+        const rate = state.rate.snapshot();
+        const waitMs = until - this.clock.now();
+        this.logger.info(
+            `Holding ${endpoint} calls at the rate-limit floor: ${this.options.floor} calls of the window are kept ` +
+                `for people and other tools on this account; waiting until ${new Date(until).toISOString()} ` +
+                `(${formatDuration(waitMs)})`,
+            {
+                endpoint,
+                floor: this.options.floor,
+                until: new Date(until).toISOString(),
+                waitSeconds: Math.ceil(waitMs / 1000),
+                ...rate
+            }
+        );
+    }
+
     /** The error for a wait before a call that is too long to sit out within one poll. */
-    private longWaitError(endpoint: string, waitMs: number, forReserve: boolean): ConnectorError {
-        const why = forReserve
-            ? `only the reserve of ${this.options.reserve} calls is left in its rate window`
+    private longWaitError(endpoint: string, waitMs: number, forFloor: boolean): ConnectorError {
+        const why = forFloor
+            ? `only the floor of ${this.options.floor} calls, kept for people and other tools, is left in its rate window`
             : 'Qualys blocked it';
-        return new ConnectorError('rate_limited', `The ${endpoint} API of this subscription cannot be called now: ${why}`, {
-            retryAfterMs: waitMs,
-            hint:
-                `The next call is allowed in ${formatDuration(waitMs)}; polls resume after that. Poll less often, ` +
-                'or ask Qualys support to raise the limit'
-        });
+        const until = new Date(this.clock.now() + waitMs).toISOString();
+        return new ConnectorError(
+            'rate_limited',
+            `The ${endpoint} API of this subscription cannot be called now: ${why}`,
+            {
+                retryAfterMs: waitMs,
+                hint:
+                    `The next call is allowed at ${until} (in ${formatDuration(waitMs)}); polls resume after that. Poll less ` +
+                    'often, or ask Qualys support to raise the limit'
+            }
+        );
     }
 
     private state(endpoint: string): EndpointLimitState {

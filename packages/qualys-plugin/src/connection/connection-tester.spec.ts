@@ -259,6 +259,23 @@ describe('testQualysConnection', () => {
             expect(again.hint).to.contain('Try again in 121 s');
         });
 
+        it('never spends the floor of calls kept for people: reports when a test may run instead', async () => {
+            // A poll brought the window down to the floor: the test is refused without calling Qualys.
+            const limiter = registry.forSubscription(HOST, 'acme_ab12');
+            const release = await limiter.acquire('host_detection');
+            limiter.review({
+                endpoint: 'host_detection',
+                status: 200,
+                headers: { ...LIMITS, 'X-RateLimit-Remaining': '2' }
+            });
+            release();
+            const report = await test();
+            expect(report).to.deep.include({ ok: false, errorKind: 'rate_limited' });
+            expect(report.message).to.contain('only the floor of 2 host detection calls');
+            expect(report.message).to.contain(new Date(clock.now() + 3_600_000).toISOString());
+            expect(created, 'no client was made, so no call').to.have.length(0);
+        });
+
         it('reports a concurrency block (409 code 1960) as rate_limited, explaining the running calls', async () => {
             nock(HOST)
                 .post(HLD)

@@ -61,6 +61,9 @@ export async function testQualysConnection(
         });
         return failureReport(error, subject);
     }
+    // A test is a call like any other: it never spends the floor of calls kept for people and other tools.
+    const floorMs = limiter.floorWaitMs(endpoint);
+    if (floorMs > 0) return failureReport(floorError(limiter.floor, floorMs, ctx.clock.now()), subject);
 
     const stopTimer = new AbortController();
     const started = ctx.clock.now();
@@ -162,17 +165,18 @@ class TestPolicy implements RateLimitPolicy {
                 }
             );
         }
-        return new ConnectorError(
-            'rate_limited',
-            `only ${state.rateLimit.remaining ?? 'a few'} calls are left in the current window, and they are kept in reserve`,
-            {
-                retryAfterMs:
-                    state.rateLimit.windowSec === undefined
-                        ? undefined
-                        : (state.rateLimit.windowSec * 1000) / Math.max(1, state.rateLimit.limit ?? 1)
-            }
-        );
+        return floorError(this.limiter.floor, this.limiter.floorWaitMs(this.endpoint), Date.now());
     }
+}
+
+/** A test that would spend the floor of calls kept for people and other tools: when it may run instead. */
+function floorError(floor: number, waitMs: number, now: number): ConnectorError {
+    return new ConnectorError(
+        'rate_limited',
+        `only the floor of ${floor} host detection calls, kept for people and other tools on this account, is left ` +
+            `in the current rate window, until ${new Date(now + waitMs).toISOString()}`,
+        { retryAfterMs: waitMs > 0 ? waitMs : undefined }
+    );
 }
 
 function successReport(config: QualysConfig, host: string, latencyMs: number, headers: HttpHeaders): ConnectionReport {

@@ -16,8 +16,12 @@ import { hldPage, hostsRange, simpleReturn } from '../test/qualys-xml.js';
 
 const SECOND = 1000;
 
-/** A 409 rate block as Qualys sends it: code 1965, ToWait header and SECONDS_TO_WAIT. */
-function rateBlock(toWaitSec: number) {
+/**
+ * A 409 rate block: code 1965, ToWait header and SECONDS_TO_WAIT. Without `remaining` it leaves out
+ * X-RateLimit-Remaining, so what is tested is the block alone; with it, the floor of calls kept for people and
+ * other tools comes into play as well.
+ */
+function rateBlock(toWaitSec: number, remaining?: number) {
     return answer(
         409,
         simpleReturn(1965, `This API cannot be run again for another ${toWaitSec} seconds.`, {
@@ -26,12 +30,22 @@ function rateBlock(toWaitSec: number) {
         {
             'X-RateLimit-Limit': '300',
             'X-RateLimit-Window-Sec': '3600',
-            'X-RateLimit-Remaining': '0',
+            ...(remaining === undefined ? {} : { 'X-RateLimit-Remaining': String(remaining) }),
             'X-RateLimit-ToWait-Sec': String(toWaitSec),
             'X-Concurrency-Limit-Limit': '2',
             'X-Concurrency-Limit-Running': '0'
         }
     );
+}
+
+/** Limit headers of a successful answer with `remaining` calls left of 300 per hour. */
+function withinLimits(remaining: number): Record<string, string> {
+    return {
+        'X-RateLimit-Limit': '300',
+        'X-RateLimit-Window-Sec': '3600',
+        'X-RateLimit-Remaining': String(remaining),
+        'X-Concurrency-Limit-Limit': '2'
+    };
 }
 
 /** A 409 concurrency block: code 1960, and no ToWait or Remaining header. */
@@ -97,6 +111,42 @@ describe('pollQualys: throttling', () => {
         expect(qualys.times('hld')).to.have.length(1);
         // The host reschedules the poll; the run itself must not have waited out the day.
         expect(h.clock.now() - start).to.be.below(3600 * SECOND);
+    });
+
+    it('stops at the floor of calls kept for people and other tools, and says until when', async () => {
+        const h = pollHarness();
+        const start = h.clock.now();
+        const qualys = new FakeQualys(h.clock).on(
+            'hld',
+            ok(hldPage(hostsRange(100, 1), { nextIdMin: 101 }), withinLimits(3)),
+            ok(hldPage(hostsRange(101, 1), { nextIdMin: 102 }), withinLimits(2)),
+            ok(hldPage(hostsRange(102, 1)), withinLimits(1))
+        );
+        const outcome = await drain(
+            new QualysConnector(limiterRegistry(h.clock)).poll(testConfig({ truncationLimit: 1 }), undefined, h.ctx)
+        );
+
+        // Two pages brought the window down to the floor of 2: the third is not asked for.
+        expect(qualys.times('hld')).to.have.length(2);
+        const error = pollError(outcome);
+        expect(error.kind).to.equal('rate_limited');
+        expect(error.message).to.contain('only the floor of 2 calls');
+        // Nothing else is known to leave the window sooner than its first call, an hour after it was made.
+        const clearsAt = new Date(start + 3600 * SECOND).toISOString();
+        expect(error.retryAfterMs).to.equal(3600 * SECOND);
+        expect(error.hint).to.contain(`allowed at ${clearsAt}`);
+        expect(findingKeys(outcome.batches)).to.deep.equal(['100:38794', '101:38794']);
+        expect(runSummaryOf(outcome.batches).outcome).to.equal('failed');
+    });
+
+    it('after a block with no call left, waits for the floor as well, not just the block', async () => {
+        const h = pollHarness();
+        const qualys = new FakeQualys(h.clock).on('hld', rateBlock(181, 0), ok(hldPage(hostsRange(100, 1))));
+        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx));
+
+        expect(qualys.times('hld')).to.have.length(1);
+        expect(pollError(outcome)).to.include({ kind: 'rate_limited' });
+        expect(pollError(outcome).message).to.contain('floor');
     });
 
     it("holds back one instance's call while another instance of the same subscription is rate-blocked", async () => {

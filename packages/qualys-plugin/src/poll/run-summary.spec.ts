@@ -31,9 +31,9 @@ describe('pollQualys: run summary', () => {
             .on(
                 'hld',
                 ok(hldPage(hostsRange(100, 2, [38794, 90043]), { nextIdMin: 102 }), WITHIN_LIMITS),
+                // A short block with calls still left in the window (for the floor, see poll-throttling.spec.ts).
                 answer(409, simpleReturn(1965, 'This API cannot be run again for another 1 minute.'), {
                     ...WITHIN_LIMITS,
-                    'X-RateLimit-Remaining': '0',
                     'X-RateLimit-ToWait-Sec': '60'
                 }),
                 answer(503, simpleReturn(1999, 'We are performing scheduled maintenance on our System')),

@@ -12,8 +12,8 @@ describe('e2e: signal-client poll on a subscription with a daily rate limit', ()
     });
 
     it('after a 409 1965 asking for a 1 s wait, does not sit for hours: completes, or fails as rate_limited', async () => {
-        // 30 host detection calls a day: the connector's own estimate of when its reserve of calls is back in the
-        // window is hours away, longer than the 30 min a call may sit out before it must fail as rate_limited.
+        // 30 host detection calls a day: the floor of calls kept for people and other tools is back in the window
+        // hours later, longer than the 30 min a call may sit out before it must fail as rate_limited.
         e2e = await E2eEnvironment.start({
             sandbox: { hosts: 60, detectionsPerHost: 6, rateLimits: { hld: { limit: 30, windowSec: 86_400 } } },
             truncationLimit: 20
