@@ -1,91 +1,86 @@
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '@signal-connectors/connector-sdk';
-import { StateStoreError } from './state-store-error.js';
+import { sqliteErrorCode, StateStoreError } from './state-store-error.js';
+
+/** SQLite's "database is locked": another connection holds the lock. */
+const SQLITE_BUSY = 5;
+
+/** Databases this process holds, by path, with how to close each (see {@link closeHeldDatabases}). */
+const held = new Map<string, () => void>();
 
 /**
- * An exclusive, process-lifetime lock on a state database: a `<database>.lock` file holding the owner's pid.
- * SQLite's own locks only last a transaction, so without this two runtimes on one dataDir would both poll
- * and interleave their checkpoints.
+ * Takes the data directory's lock for the life of the connection: SQLite's own lock on the database file, in
+ * exclusive locking mode, so it is an operating system lock (fcntl) that the kernel releases when the process
+ * ends, however it ends. A restart after `kill -9`, in a fresh container or with the pid of the dead process
+ * always finds the database free; a second live process on the same data directory is refused (after SQLite's
+ * busy timeout) with a `locked` {@link StateStoreError}, and so is a second open in this process.
  *
- * The file is created atomically with its content (written aside, then hard-linked into place, which fails
- * if the lock exists), so nobody ever reads a half-written lock. A lock whose pid is no longer running (a
- * crashed runtime) is taken over, with a log line.
+ * Call it first thing after opening the connection, before anything reads the database, and
+ * {@link assertNotHeld} before this process touches the file at all.
  */
-export class DataDirLock {
-    private held = true;
-
-    private constructor(
-        /** The lock file. */
-        readonly path: string
-    ) {}
-
-    /**
-     * Takes the lock of `databasePath`; throws a `locked` {@link StateStoreError} when a live process holds it
-     * (this process included: the same database must not be opened twice).
-     */
-    static acquire(databasePath: string, logger?: Logger): DataDirLock {
-        const path = `${databasePath}.lock`;
-        if (tryCreate(path)) return new DataDirLock(path);
-        const owner = readOwner(path);
-        if (owner !== undefined && isRunning(owner)) {
-            const holder =
-                owner === process.pid
-                    ? `this process (pid ${owner}; it is already open)`
-                    : `another process (pid ${owner})`;
-            throw StateStoreError.locked(databasePath, holder);
-        }
-        logger?.warn('Taking over a stale state database lock: the process that held it is no longer running', {
-            lockFile: path,
-            stalePid: owner
-        });
-        rmSync(path, { force: true });
-        // Two runtimes may find the same stale lock; only one of them wins the re-creation.
-        if (tryCreate(path)) return new DataDirLock(path);
-        throw StateStoreError.locked(databasePath, `another process (pid ${readOwner(path) ?? 'unknown'})`);
-    }
-
-    /** Releases the lock, if this process still owns it. Idempotent. */
-    release(): void {
-        if (!this.held) return;
-        this.held = false;
-        // Never remove a lock someone else took over (e.g. after this process was suspended for a long time).
-        if (readOwner(this.path) === process.pid) rmSync(this.path, { force: true });
-    }
-}
-
-/** Creates the lock file with this process's pid; false when it already exists. */
-function tryCreate(path: string): boolean {
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temporary, `${process.pid}\n`, { flag: 'wx' });
+export function lockDatabase(db: DatabaseSync, path: string): void {
+    assertNotHeld(path);
     try {
-        linkSync(temporary, path);
-        return true;
+        db.exec('PRAGMA locking_mode = EXCLUSIVE');
+        // An empty exclusive transaction takes the lock now; in exclusive mode it is kept after the commit.
+        db.exec('BEGIN EXCLUSIVE; COMMIT');
     } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        if (sqliteErrorCode(error) === SQLITE_BUSY) throw StateStoreError.locked(path, 'another process');
         throw error;
-    } finally {
-        rmSync(temporary, { force: true });
     }
 }
 
-/** The pid in a lock file; undefined when it is missing or does not hold a pid. */
-function readOwner(path: string): number | undefined {
-    let text: string;
-    try {
-        text = readFileSync(path, 'utf8');
-    } catch {
-        return undefined;
-    }
-    const pid = Number.parseInt(text.trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+/**
+ * Refuses a database this process already holds. Checked before the file is opened in any way: closing any
+ * descriptor of a file drops every fcntl lock the process holds on it, SQLite's included.
+ */
+export function assertNotHeld(path: string): void {
+    if (held.has(path)) throw StateStoreError.locked(path, 'this process (it is already open)');
 }
 
-/** Whether a process with this pid exists (EPERM means it does, but belongs to another user). */
-function isRunning(pid: number): boolean {
+/** Records that this process holds `path`, and how to close it when the process must end at once. */
+export function holdDatabase(path: string, close: () => void): void {
+    held.set(path, close);
+}
+
+/** Forgets `path` once its connection is closed. */
+export function releaseDatabase(path: string): void {
+    held.delete(path);
+}
+
+/**
+ * Closes every database this process holds, ignoring failures: for an exit after an uncaught error, so the WAL is
+ * checkpointed and the lock given back before the process ends (the kernel would release the lock anyway).
+ */
+export function closeHeldDatabases(): void {
+    for (const close of [...held.values()]) {
+        try {
+            close();
+        } catch {
+            // The process is ending; a database that cannot close is recovered from its WAL on the next start.
+        }
+    }
+    held.clear();
+}
+
+/**
+ * Removes the `<database>.lock` pid file of earlier releases: it guards nothing now, and a pid in it says nothing
+ * (in a container the service is pid 1 again after every restart).
+ */
+export function removeLegacyLockFile(databasePath: string, logger?: Logger): void {
+    const path = `${databasePath}.lock`;
     try {
-        process.kill(pid, 0);
-        return true;
+        rmSync(path);
     } catch (error) {
-        return (error as NodeJS.ErrnoException).code === 'EPERM';
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        logger?.warn('Could not remove the lock file of an earlier release; it is not used any more', {
+            lockFile: path,
+            error
+        });
+        return;
     }
+    logger?.info('Removed the lock file of an earlier release: the state database now locks itself', {
+        lockFile: path
+    });
 }

@@ -1,6 +1,11 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { ensurePrivateFile, restrictFile } from '../files/file-modes.js';
+import { assertNotHeld, lockDatabase } from './data-dir-lock.js';
 import { explainOpenError, StateStoreError } from './state-store-error.js';
+
+/** Files SQLite keeps beside a database; it creates them with the database file's mode. */
+const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'];
 
 /** The first 16 bytes of every SQLite 3 database file. */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -8,22 +13,31 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const SQLITE_HEADER_SIZE = 100;
 
 /**
- * Opens the database at `path` and prepares it for use, checking first that it is sound: the file header is
- * read by hand (so a file that is not a database is refused before SQLite touches it), then SQLite's
- * `quick_check` runs, then WAL mode is enabled and `setUp` (the schema migration) runs. Any failure closes the
- * database and throws, as a `StateStoreError` with advice when the cause is known. Nothing here deletes,
- * truncates or recreates an existing file.
+ * Opens the database at `path` and prepares it for use, checking first that it is sound: the file is created
+ * private (0600) or made so, with its journal files; the file header is read by hand (so a file that is not a
+ * database is refused before SQLite touches it); the database is locked for the life of the connection (see
+ * {@link lockDatabase}); then SQLite's `quick_check` runs, WAL mode is enabled and `setUp` (the schema migration)
+ * runs. Any failure closes the database and throws, as a `StateStoreError` with advice when the cause is known.
+ * Nothing here deletes, truncates or recreates an existing file.
  */
 export function openCheckedDatabase(
     path: string,
     busyTimeoutMs: number,
     setUp: (db: DatabaseSync) => void
 ): DatabaseSync {
+    assertNotHeld(path);
+    try {
+        ensurePrivateFile(path);
+        for (const suffix of COMPANION_SUFFIXES) restrictFile(`${path}${suffix}`);
+    } catch (error) {
+        throw explainOpenError(path, error);
+    }
     checkHeader(path);
     let db: DatabaseSync | undefined;
     try {
         db = new DatabaseSync(path);
         db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+        lockDatabase(db, path);
         const check = db.prepare('PRAGMA quick_check(3)').all() as { quick_check: string }[];
         const findings = check
             .map(row => row.quick_check.replace(/\s*\n\s*/g, '; '))
@@ -51,7 +65,10 @@ export function openCheckedDatabase(
     }
 }
 
-/** Refuses a non-empty file that does not start with the SQLite header (an empty file is a new database). */
+/**
+ * Refuses a non-empty file that does not start with the SQLite header (an empty file is a new database). Runs
+ * before SQLite opens the file: closing a descriptor of a file this process holds an fcntl lock on would drop it.
+ */
 function checkHeader(path: string): void {
     let size: number;
     try {

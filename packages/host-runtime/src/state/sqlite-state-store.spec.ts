@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -19,6 +20,33 @@ function recordingLogger(lines: { level: string; message: string; meta?: LogMeta
         child: () => logger
     };
     return logger;
+}
+
+/** The compiled store, for child processes. */
+const STORE_MODULE = new URL('./sqlite-state-store.js', import.meta.url).href;
+
+/** Opens the store in a child process (Node runs with this test's own binary) and prints what happened. */
+function spawnOpen(dataDir: string): { stdout: string } {
+    const script =
+        `import { SqliteStateStore } from ${JSON.stringify(STORE_MODULE)};` +
+        `try { new SqliteStateStore({ dataDir: ${JSON.stringify(dataDir)}, busyTimeoutMs: 50 }).close(); ` +
+        `console.log('opened'); } catch (error) { console.log(error.message); }`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    return { stdout: result.stdout + result.stderr };
+}
+
+/** A child process that opens the store, commits a checkpoint and keeps the store open until it is killed. */
+async function holdInChildProcess(dataDir: string): Promise<ChildProcess> {
+    const script =
+        `import { SqliteStateStore } from ${JSON.stringify(STORE_MODULE)};` +
+        `const store = new SqliteStateStore({ dataDir: ${JSON.stringify(dataDir)} });` +
+        `store.commitCheckpoint('held', 'run-1', { by: 'child' }, 0); console.log('holding'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit']
+    });
+    const [data] = (await once(child.stdout!, 'data')) as [Buffer];
+    expect(data.toString()).to.contain('holding');
+    return child;
 }
 
 function openError(open: () => unknown): StateStoreError {
@@ -66,15 +94,17 @@ describe('SqliteStateStore', () => {
     });
 
     it('commits a checkpoint atomically: a failure inside the transaction keeps the old checkpoint and counters', () => {
-        const store = open();
+        let store = open();
         store.startRun('a', 'run-1', '2025-01-01T00:00:00.000Z');
         store.commitCheckpoint('a', 'run-1', { page: 1 }, 10);
+        store.close();
         // The last statement of the commit fails: the checkpoint and run counters written before it must roll back.
-        const side = new DatabaseSync(store.path);
+        const side = new DatabaseSync(join(dataDir, 'state.db'));
         side.exec(
             `CREATE TRIGGER fail_commit BEFORE UPDATE ON instance_status BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`
         );
         side.close();
+        store = open();
 
         expect(() => store.commitCheckpoint('a', 'run-1', { page: 2 }, 10)).to.throw(/disk trouble/);
         expect(store.getCheckpoint('a')).to.deep.equal({ page: 1 });
@@ -156,37 +186,68 @@ describe('SqliteStateStore', () => {
         expect(store.recentRuns('b', 10)).to.have.length(1);
     });
 
-    it('refuses a data directory locked by a running process, with what to do', () => {
+    it('refuses a data directory another live process holds, and opens it once that process was killed', async () => {
+        const holder = await holdInChildProcess(dataDir);
+        try {
+            const error = openError(() => new SqliteStateStore({ dataDir, busyTimeoutMs: 100 }));
+            expect(error.reason).to.equal('locked');
+            expect(error.message).to.equal(
+                `state database ${join(dataDir, 'state.db')} is locked by another process: stop the other ` +
+                    'signal-client or use a different dataDir'
+            );
+        } finally {
+            holder.kill('SIGKILL');
+            await once(holder, 'exit');
+        }
+        // The kernel released the dead process's lock: no stale lock, nothing to clean up.
+        const store = open();
+        expect(store.getCheckpoint('held')).to.deep.equal({ by: 'child' });
+    });
+
+    it('refuses to open the same data directory twice in one process', () => {
         open();
         const error = openError(() => new SqliteStateStore({ dataDir }));
         expect(error.reason).to.equal('locked');
-        expect(error.message).to.contain(join(dataDir, 'state.db')).and.contain('is locked by');
-        expect(error.message).to.contain('stop the other signal-client or use a different dataDir');
-
-        // Another live process (here: this test's parent) holds it.
-        writeFileSync(join(dataDir, 'state.db.lock'), `${process.ppid}\n`);
-        expect(openError(() => new SqliteStateStore({ dataDir })).message).to.contain(`pid ${process.ppid}`);
+        expect(error.message).to.contain('is locked by this process (it is already open)');
+        // The refused attempt did not disturb the lock the first store holds.
+        expect(spawnOpen(dataDir).stdout).to.contain('locked by another process');
     });
 
     it('releases the lock on close, so the next runtime can open the directory', () => {
         open().close();
-        expect(existsSync(join(dataDir, 'state.db.lock'))).to.equal(false);
-        const again = open();
-        expect(readFileSync(join(dataDir, 'state.db.lock'), 'utf8').trim()).to.equal(String(process.pid));
-        again.close();
+        expect(spawnOpen(dataDir).stdout).to.contain('opened');
+        open().close();
     });
 
-    it('takes over a stale lock left by a process that is gone, and says so', () => {
-        open().close();
-        const dead = spawnSync(process.execPath, ['-e', '']).pid;
-        writeFileSync(join(dataDir, 'state.db.lock'), `${dead}\n`);
-        const lines: { level: string; message: string; meta?: LogMeta }[] = [];
-        const store = open({ logger: recordingLogger(lines) });
-        expect(
-            lines.some(line => line.level === 'warn' && /stale/.test(line.message) && line.meta?.stalePid === dead)
-        ).to.equal(true);
-        expect(readFileSync(join(dataDir, 'state.db.lock'), 'utf8').trim()).to.equal(String(process.pid));
+    it('ignores the pid lock file of an earlier release, even one naming a live process or itself, and removes it', () => {
+        for (const pid of [process.ppid, process.pid]) {
+            open().close();
+            writeFileSync(join(dataDir, 'state.db.lock'), `${pid}\n`);
+            const lines: { level: string; message: string; meta?: LogMeta }[] = [];
+            const store = open({ logger: recordingLogger(lines) });
+            expect(lines.map(line => line.message)).to.include(
+                'Removed the lock file of an earlier release: the state database now locks itself'
+            );
+            expect(existsSync(join(dataDir, 'state.db.lock'))).to.equal(false);
+            store.close();
+        }
+    });
+
+    it('keeps the data directory private (0700) and the database 0600, tightening what an earlier release left', () => {
+        mkdirSync(dataDir, { mode: 0o755 });
+        chmodSync(dataDir, 0o755);
+        writeFileSync(join(dataDir, 'state.db'), '', { mode: 0o644 });
+        chmodSync(join(dataDir, 'state.db'), 0o644);
+        const store = open();
+        store.commitCheckpoint('a', 'run-1', { page: 1 }, 1);
+        expect(statSync(dataDir).mode & 0o777).to.equal(0o700);
+        expect(statSync(join(dataDir, 'state.db')).mode & 0o777).to.equal(0o600);
+        expect(statSync(join(dataDir, 'state.db-wal')).mode & 0o777).to.equal(0o600);
         store.close();
+        // A group allowed to read artifacts under it may pass through, and no more.
+        chmodSync(dataDir, 0o777);
+        open({ dataDirMode: 0o710 }).close();
+        expect(statSync(dataDir).mode & 0o777).to.equal(0o710);
     });
 
     it('refuses a file that is not a database, leaving it byte for byte as it was', () => {
@@ -199,8 +260,8 @@ describe('SqliteStateStore', () => {
         expect(error.reason).to.equal('corrupt');
         expect(error.message).to.match(/is corrupt .*move the file aside .*restart to re-sync from scratch/);
         expect(readFileSync(join(dataDir, 'state.db')).equals(garbage)).to.equal(true);
-        // The lock taken for the attempt is released: fixing the file is enough, no stale lock to clean up.
-        expect(existsSync(join(dataDir, 'state.db.lock'))).to.equal(false);
+        // The attempt's connection is closed: fixing the file is enough, nothing is left locked.
+        expect(spawnOpen(dataDir).stdout).to.not.contain('locked');
     });
 
     it('refuses a database with damaged pages instead of recreating it', () => {

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { FATAL_ERROR_KINDS, type KeyValueStore, type Logger } from '@signal-connectors/connector-sdk';
-import { DataDirLock } from './data-dir-lock.js';
+import { restrictDirectory } from '../files/file-modes.js';
+import { holdDatabase, releaseDatabase, removeLegacyLockFile } from './data-dir-lock.js';
 import { openCheckedDatabase } from './open-checked-database.js';
 import { SqliteKeyValueStore } from './sqlite-key-value-store.js';
 import { runInTransaction } from './sqlite-transaction.js';
@@ -15,7 +15,12 @@ import { StateStoreError } from './state-store-error.js';
 export interface SqliteStateStoreOptions {
     /** Directory of the database (`state.db`); created when missing. */
     dataDir: string;
-    /** Receives the take-over of a stale lock and similar events. */
+    /**
+     * Mode of the data directory (default 0700); 0710 lets a group reach artifacts it may read under it. Applied to
+     * an existing directory too.
+     */
+    dataDirMode?: number;
+    /** Receives the removal of an earlier release's lock file and similar events. */
     logger?: Logger;
     /** Runs kept per instance in the history (default 100). */
     maxRunsPerInstance?: number;
@@ -58,15 +63,16 @@ interface StatusRow {
 
 /**
  * The {@link StateStore} on a SQLite file, `<dataDir>/state.db` (WAL journal, so a crash never leaves a
- * half-applied commit). The data directory is locked for the store's lifetime (see {@link DataDirLock}); a
- * database that is locked, corrupt or from a newer release makes the constructor throw a `StateStoreError`
- * that says what to do, and is left exactly as it was.
+ * half-applied commit). The data directory is private (0700, or 0710 so a group can reach artifacts it may read)
+ * and the database file 0600. The database is locked for the store's lifetime by
+ * SQLite's own lock, which the operating system releases when the process dies (see `lockDatabase`); a database
+ * that is locked, corrupt or from a newer release makes the constructor throw a `StateStoreError` that says what
+ * to do, and is left exactly as it was.
  */
 export class SqliteStateStore implements StateStore, InstanceStore {
     /** Absolute path of the database file. */
     readonly path: string;
     private readonly db: DatabaseSync;
-    private readonly lock: DataDirLock;
     private readonly maxRuns: number;
     private readonly statements: Record<string, StatementSync>;
     private closed = false;
@@ -76,7 +82,7 @@ export class SqliteStateStore implements StateStore, InstanceStore {
         this.path = join(dataDir, STATE_DATABASE_FILE);
         this.maxRuns = options.maxRunsPerInstance ?? 100;
         try {
-            mkdirSync(dataDir, { recursive: true });
+            restrictDirectory(dataDir, options.dataDirMode);
         } catch (error) {
             throw new StateStoreError(
                 'io',
@@ -86,15 +92,11 @@ export class SqliteStateStore implements StateStore, InstanceStore {
                 { cause: error }
             );
         }
-        this.lock = DataDirLock.acquire(this.path, options.logger);
-        try {
-            this.db = openCheckedDatabase(this.path, options.busyTimeoutMs ?? 2000, db =>
-                migrateStateSchema(db, this.path)
-            );
-        } catch (error) {
-            this.lock.release();
-            throw error;
-        }
+        this.db = openCheckedDatabase(this.path, options.busyTimeoutMs ?? 2000, db =>
+            migrateStateSchema(db, this.path)
+        );
+        holdDatabase(this.path, () => this.close());
+        removeLegacyLockFile(this.path, options.logger);
         this.statements = this.prepareStatements();
     }
 
@@ -210,14 +212,14 @@ export class SqliteStateStore implements StateStore, InstanceStore {
         });
     }
 
-    /** Closes the database and releases the data directory lock. Idempotent. */
+    /** Closes the database, which releases its lock. Idempotent. */
     close(): void {
         if (this.closed) return;
         this.closed = true;
         try {
             this.db.close();
         } finally {
-            this.lock.release();
+            releaseDatabase(this.path);
         }
     }
 
