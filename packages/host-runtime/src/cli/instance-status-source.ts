@@ -4,6 +4,7 @@ import type { Logger } from '@signal-connectors/connector-sdk';
 import { formatUrl, parseListenAddress } from '../admin/listen-address.js';
 import type { InstanceView } from '../admin/instance-view.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+import { dataDirModeFor } from '../sink/create-sink.js';
 import { STATE_DATABASE_FILE, SqliteStateStore } from '../state/sqlite-state-store.js';
 import type { InstanceStatus, RecordedError, RunRecord, StateStore } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
@@ -51,7 +52,11 @@ export async function readInstanceStatus(config: RuntimeConfig, logger: Logger):
         return { source: 'none', from: path, rows: config.instances.map(i => row(i, emptyStatus(i.id))) };
     let state: SqliteStateStore;
     try {
-        state = new SqliteStateStore({ dataDir: config.dataDir, logger });
+        state = new SqliteStateStore({
+            dataDir: config.dataDir,
+            logger,
+            dataDirMode: dataDirModeFor(config.sink, config.dataDir)
+        });
     } catch (error) {
         if (error instanceof StateStoreError && error.reason === 'locked' && config.admin.enabled) {
             return fromService(config, error);

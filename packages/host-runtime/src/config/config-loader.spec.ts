@@ -183,6 +183,47 @@ instances:
         expect(config(await parse('sink: { type: stdout }\n')).sink).to.deep.equal({ type: 'stdout' });
     });
 
+    it('accepts plain http:// for an http sink on loopback only, unless allowInsecureHttp says so', async () => {
+        const refused = problems(await parse('sink: { type: http, url: "http://collector.example.com/in" }\n'));
+        expect(refused).to.deep.equal([
+            {
+                path: 'sink.url',
+                message:
+                    'plain http:// to collector.example.com would send every artifact and sink.headers unencrypted',
+                hint: 'use https://, or set sink.allowInsecureHttp: true if the network in between is trusted'
+            }
+        ]);
+        const allowed = config(
+            await parse('sink: { type: http, url: "http://collector.example.com/in", allowInsecureHttp: true }\n')
+        );
+        expect(allowed.sink).to.deep.include({ allowInsecureHttp: true });
+        expect(
+            config(await parse('sink: { type: http, url: "http://127.0.0.1:8080/in" }\n')).sink
+        ).to.not.have.property('allowInsecureHttp');
+        expect(problems(await parse('sink: { type: jsonl, allowInsecureHttp: true }\n'))[0].message).to.equal(
+            "is only used by sink type 'http'; remove it"
+        );
+    });
+
+    it('resolves a JSONL sink group by name or id, and reports one that does not exist', async () => {
+        expect(config(await parse('sink: { type: jsonl, group: root }\n')).sink).to.deep.include({
+            group: { name: 'root', gid: 0 }
+        });
+        expect(config(await parse('sink: { type: jsonl, group: 4321 }\n')).sink).to.deep.include({
+            group: { name: '4321', gid: 4321 }
+        });
+        expect(problems(await parse('sink: { type: jsonl, group: no-such-group-here }\n'))).to.deep.equal([
+            {
+                path: 'sink.group',
+                message: "group 'no-such-group-here' does not exist on this system",
+                hint: 'create it, or give its numeric id (a group only a directory service knows has no name here)'
+            }
+        ]);
+        expect(problems(await parse('sink: { type: stdout, group: root }\n'))[0]).to.deep.include({
+            path: 'sink.group'
+        });
+    });
+
     it('counts inline values of secret-looking settings as secrets and reports missing variables by name', async () => {
         const inline = config(
             await parse(

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { createConfigValidator, parseDuration, type ConfigProblem } from '@signal-connectors/connector-sdk';
 import { DEFAULT_MANUAL_TRIGGERS, type InstanceConfig, type RuntimeConfig, type SinkConfig } from './runtime-config.js';
 import { DEFAULT_ADMIN_LISTEN, RUNTIME_CONFIG_SCHEMA } from './runtime-config-schema.js';
+import { resolveGroupId } from './group-id.js';
 import { checkRuntimeConfig } from './runtime-config-checks.js';
 import { resolveSecretReferences, secretLookingValues, type SecretReferenceOptions } from './secret-references.js';
 
@@ -117,6 +118,17 @@ export async function parseRuntimeConfig(
     }
     const rawSink = isObject(raw.sink) ? raw.sink : {};
     const headers = isObject(rawSink.headers) ? await resolveAt(rawSink.headers, 'sink.headers') : undefined;
+    let group: { name: string; gid: number } | undefined;
+    if (typeof rawSink.group === 'string' || typeof rawSink.group === 'number') {
+        const gid = await resolveGroupId(rawSink.group);
+        if (gid === undefined) {
+            problems.push({
+                path: 'sink.group',
+                message: `group '${rawSink.group}' does not exist on this system`,
+                hint: 'create it, or give its numeric id (a group only a directory service knows has no name here)'
+            });
+        } else group = { name: String(rawSink.group), gid };
+    }
     if (problems.length > 0) return { ok: false, problems: sortByPath(problems) };
 
     const dataDir = resolve(options.baseDir, typeof raw.dataDir === 'string' ? raw.dataDir : './data');
@@ -125,7 +137,7 @@ export async function parseRuntimeConfig(
     const config: RuntimeConfig = {
         ...(options.sourcePath === undefined ? {} : { sourcePath: options.sourcePath }),
         dataDir,
-        sink: sinkConfig(rawSink, headers as Record<string, string> | undefined, dataDir, options.baseDir),
+        sink: sinkConfig(rawSink, headers as Record<string, string> | undefined, group, dataDir, options.baseDir),
         admin: {
             enabled: admin.enabled !== false,
             listen: typeof admin.listen === 'string' ? admin.listen.trim() : DEFAULT_ADMIN_LISTEN,
@@ -155,6 +167,7 @@ export async function parseRuntimeConfig(
 function sinkConfig(
     raw: Record<string, unknown>,
     headers: Record<string, string> | undefined,
+    group: { name: string; gid: number } | undefined,
     dataDir: string,
     baseDir: string
 ): SinkConfig {
@@ -167,12 +180,14 @@ function sinkConfig(
                 url: raw.url as string,
                 ...(headers === undefined ? {} : { headers }),
                 ...(raw.batchSize === undefined ? {} : { batchSize: raw.batchSize as number }),
-                ...(raw.timeoutSeconds === undefined ? {} : { timeoutSeconds: raw.timeoutSeconds as number })
+                ...(raw.timeoutSeconds === undefined ? {} : { timeoutSeconds: raw.timeoutSeconds as number }),
+                ...(raw.allowInsecureHttp === true ? { allowInsecureHttp: true } : {})
             };
         default:
             return {
                 type: 'jsonl',
-                path: typeof raw.path === 'string' ? resolve(baseDir, raw.path) : resolve(dataDir, 'artifacts')
+                path: typeof raw.path === 'string' ? resolve(baseDir, raw.path) : resolve(dataDir, 'artifacts'),
+                ...(group === undefined ? {} : { group })
             };
     }
 }

@@ -1,11 +1,14 @@
 import { parseDuration, type ConfigProblem } from '@signal-connectors/connector-sdk';
 import { parseListenAddress } from '../admin/listen-address.js';
+import { isLoopbackHost } from '../sink/loopback-host.js';
 import { containsSecretReference } from './secret-references.js';
 
 /** Sink fields and the sink types that use them: any other combination is a mistake worth reporting. */
 const SINK_FIELD_TYPES: Record<string, readonly string[]> = {
     path: ['jsonl'],
+    group: ['jsonl'],
     url: ['http'],
+    allowInsecureHttp: ['http'],
     headers: ['http'],
     batchSize: ['http'],
     timeoutSeconds: ['http']
@@ -40,6 +43,12 @@ export function checkRuntimeConfig(raw: Record<string, unknown>): ConfigProblem[
                 path: 'sink.url',
                 message: 'must not contain credentials',
                 hint: 'send them in sink.headers, e.g. Authorization'
+            });
+        } else if (url?.protocol === 'http:' && !isLoopbackHost(url.hostname) && sink.allowInsecureHttp !== true) {
+            problems.push({
+                path: 'sink.url',
+                message: `plain http:// to ${url.hostname} would send every artifact and sink.headers unencrypted`,
+                hint: 'use https://, or set sink.allowInsecureHttp: true if the network in between is trusted'
             });
         }
     }

@@ -36,9 +36,20 @@ export const RUNTIME_CONFIG_SCHEMA: JsonSchema = {
                     description: 'jsonl: output directory; default <dataDir>/artifacts'
                 },
                 url: { type: 'string', format: 'uri', examples: ['https://collector.example.com/ingest'] },
+                group: {
+                    type: ['string', 'integer'],
+                    minLength: 1,
+                    minimum: 0,
+                    description: 'jsonl: a group (name or id) that may read the artifacts; default: only the user',
+                    examples: ['siem-readers']
+                },
                 headers: { type: 'object', additionalProperties: { type: 'string' } },
                 batchSize: { type: 'integer', minimum: 1, maximum: 10_000 },
-                timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 }
+                timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+                allowInsecureHttp: {
+                    type: 'boolean',
+                    description: 'http: allow a plain http:// url to a host other than loopback; default false'
+                }
             },
             allOf: [
                 { if: { required: ['type'], properties: { type: { const: 'http' } } }, then: { required: ['url'] } }

@@ -5,9 +5,22 @@ export const RuntimeConfig = Symbol('RuntimeConfig');
 
 /** Where delivered artifacts go. */
 export type SinkConfig =
-    | { type: 'jsonl'; path: string }
+    | {
+          type: 'jsonl';
+          path: string;
+          /** A group that may read the artifacts (files 0640, directories 0750); by default only the user (0600). */
+          group?: { name: string; gid: number };
+      }
     | { type: 'stdout' }
-    | { type: 'http'; url: string; headers?: Record<string, string>; batchSize?: number; timeoutSeconds?: number };
+    | {
+          type: 'http';
+          url: string;
+          headers?: Record<string, string>;
+          batchSize?: number;
+          timeoutSeconds?: number;
+          /** Allows a plain `http://` URL to a host other than loopback (default false). */
+          allowInsecureHttp?: boolean;
+      };
 
 /** One configured connector instance. */
 export interface InstanceConfig {

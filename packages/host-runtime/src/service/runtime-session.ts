@@ -6,7 +6,7 @@ import { loadRuntimeConfig } from '../config/config-loader.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { discoverPlugins, type DiscoveryResult } from '../discovery/plugin-discovery.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
-import { createSink } from '../sink/create-sink.js';
+import { createSink, dataDirModeFor } from '../sink/create-sink.js';
 import { SqliteStateStore } from '../state/sqlite-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
@@ -76,7 +76,9 @@ export class RuntimeSession {
         const logger = loggerFactory.create({ component: 'cli' });
         const discovery = await discover(options.cwd, config.pluginDirs, logger);
         const persistent = options.mode === 'persistent';
-        const state = persistent ? openStateStore(config.dataDir, logger) : new TransientStateStore();
+        const state = persistent
+            ? openStateStore(config.dataDir, logger, dataDirModeFor(config.sink, config.dataDir))
+            : new TransientStateStore();
         try {
             const sink = new CountingSink(
                 persistent ? createSink(config.sink, { dataDir: config.dataDir, logger }) : NO_SINK
@@ -133,10 +135,13 @@ export class RuntimeSession {
     }
 }
 
-/** Opens the state database; a locked, corrupt or unwritable one becomes a {@link ServiceError} with its advice. */
-export function openStateStore(dataDir: string, logger: Logger): SqliteStateStore {
+/**
+ * Opens the state database; a locked, corrupt or unwritable one becomes a {@link ServiceError} with its advice.
+ * `dataDirMode` is the data directory's mode (see `dataDirModeFor`; default 0700).
+ */
+export function openStateStore(dataDir: string, logger: Logger, dataDirMode?: number): SqliteStateStore {
     try {
-        return new SqliteStateStore({ dataDir, logger });
+        return new SqliteStateStore({ dataDir, logger, dataDirMode });
     } catch (error) {
         if (error instanceof StateStoreError) throw new ServiceError(error.message, { cause: error });
         throw error;

@@ -7,7 +7,11 @@ import {
     type Logger
 } from '@signal-connectors/connector-sdk';
 import type { ArtifactSink } from './artifact-sink.js';
+import { isLoopbackHost } from './loopback-host.js';
 import { SinkError } from './sink-error.js';
+
+/** Redirects followed per request, all on the configured origin. */
+const MAX_REDIRECTS = 5;
 
 /** Options of {@link HttpSink}. */
 export interface HttpSinkOptions {
@@ -19,6 +23,8 @@ export interface HttpSinkOptions {
     batchSize?: number;
     /** Limit of one request, headers and body (default 30). */
     timeoutSeconds?: number;
+    /** Allows a plain `http://` URL to a host other than loopback (default false: the data would travel in clear). */
+    allowInsecureHttp?: boolean;
     /** Attempts per request, the first included (default 5). */
     maxAttempts?: number;
     /** First backoff delay; it doubles with each attempt, with jitter (default 1000). */
@@ -48,6 +54,10 @@ function isRetryableStatus(status: number): boolean {
  * fail at once, since sending the same body again cannot fix them. `write` resolves when every request was
  * acknowledged; when it rejects, earlier requests of the batch may have been delivered and are sent again
  * on the retry (at-least-once: receivers drop duplicates by artifact `id`).
+ *
+ * The data and the headers (credentials) go to the configured origin only: a 307/308 redirect on that origin is
+ * followed, any other redirect fails the request with the address to configure instead. Plain `http://` is
+ * refused except on loopback, unless `allowInsecureHttp` says the network in between is trusted.
  */
 export class HttpSink implements ArtifactSink {
     private readonly url: URL;
@@ -69,6 +79,13 @@ export class HttpSink implements ArtifactSink {
             throw new SinkError(
                 'http',
                 'sink.url must not contain credentials: send them in sink.headers (Authorization)'
+            );
+        }
+        if (this.url.protocol === 'http:' && !isLoopbackHost(this.url.hostname) && options.allowInsecureHttp !== true) {
+            throw new SinkError(
+                'http',
+                `sink.url uses plain http:// to ${this.url.hostname}, which would send every artifact and sink.headers ` +
+                    'unencrypted: use https://, or set sink.allowInsecureHttp: true if the network in between is trusted'
             );
         }
         this.displayUrl = `${this.url.origin}${this.url.pathname}`;
@@ -122,18 +139,29 @@ export class HttpSink implements ArtifactSink {
             AbortSignal.timeout((this.options.timeoutSeconds ?? 30) * 1000)
         ]);
         let response: Response;
+        let target = this.url;
         try {
-            response = await fetch(this.url, {
-                method: 'POST',
-                headers: {
-                    'content-type': 'application/json',
-                    'user-agent': 'signal-client',
-                    ...this.headers,
-                    'x-signal-instance': instanceId
-                },
-                body,
-                signal
-            });
+            for (let redirects = 0; ; redirects++) {
+                response = await fetch(target, {
+                    method: 'POST',
+                    headers: {
+                        'content-type': 'application/json',
+                        'user-agent': 'signal-client',
+                        ...this.headers,
+                        'x-signal-instance': instanceId
+                    },
+                    body,
+                    signal,
+                    // Redirects are judged here: fetch would carry the body and every header but Authorization anywhere.
+                    redirect: 'manual'
+                });
+                if (!isRedirect(response.status)) break;
+                await response.body?.cancel().catch(() => undefined);
+                const next = this.redirectTarget(response, target, redirects);
+                if (typeof next === 'string')
+                    return { ok: false, retry: false, reason: next, code: String(response.status) };
+                target = next;
+            }
         } catch (error) {
             const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
             const detail =
@@ -160,6 +188,34 @@ export class HttpSink implements ArtifactSink {
         };
     }
 
+    /**
+     * Where a redirect leads, when it may be followed: a 307 or 308 (the POST and its body stay as they are) to the
+     * configured origin. Otherwise why not, in words that say what to configure.
+     */
+    private redirectTarget(response: Response, from: URL, redirects: number): URL | string {
+        const location = response.headers.get('location');
+        let next: URL | undefined;
+        try {
+            next = location === null ? undefined : new URL(location, from);
+        } catch {
+            next = undefined;
+        }
+        const status = `the receiver answered ${response.status} ${response.statusText}`;
+        if (next === undefined) return `${status} without a usable Location; check sink.url`;
+        const shown = `${next.origin}${next.pathname}`;
+        if (next.origin !== this.url.origin) {
+            return (
+                `${status}, redirecting to ${shown}: artifacts and sink.headers are only sent to the origin of ` +
+                'sink.url, so the redirect was not followed; set sink.url to the receiver that should get them'
+            );
+        }
+        if (response.status !== 307 && response.status !== 308) {
+            return `${status}, redirecting to ${shown} with another method; set sink.url to ${shown}`;
+        }
+        if (redirects >= MAX_REDIRECTS) return `${status}: more than ${MAX_REDIRECTS} redirects; check sink.url`;
+        return next;
+    }
+
     /** Exponential backoff with full jitter (the SDK's), but never shorter than the receiver's `Retry-After`. */
     private backoff(attempt: number, retryAfterMs: number | undefined): number {
         const maxDelay = this.options.maxDelayMs ?? 60_000;
@@ -179,6 +235,10 @@ export class HttpSink implements ArtifactSink {
     private throwIfClosed(): void {
         if (this.closing.signal.aborted) throw this.closing.signal.reason;
     }
+}
+
+function isRedirect(status: number): boolean {
+    return status >= 300 && status < 400 && status !== 304;
 }
 
 function adviceFor(status: number): string {

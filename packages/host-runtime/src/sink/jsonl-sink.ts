@@ -1,6 +1,7 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Artifact, Logger } from '@signal-connectors/connector-sdk';
+import { FileModes } from '../files/file-modes.js';
 import type { ArtifactSink } from './artifact-sink.js';
 import { errnoCode, fileErrorAdvice, SinkError, toJsonLines } from './sink-error.js';
 
@@ -11,6 +12,13 @@ const ARTIFACTS_PER_WRITE = 256;
 export interface JsonlSinkOptions {
     /** Root directory of the files; created when missing. */
     path: string;
+    /**
+     * A group that may read the artifacts: files 0640 and directories 0750, owned by that group (the user running
+     * signal-client must belong to it). Without one, files are 0600 and directories 0700.
+     */
+    group?: { name: string; gid: number };
+    /** Directories above `path` the group must be able to pass through (e.g. the data directory); given g+x. */
+    passThrough?: readonly string[];
     logger?: Logger;
     /** Milliseconds since the epoch; decides the day file a batch goes to (tests pass a fake). */
     now?: () => number;
@@ -36,7 +44,8 @@ const SAFE_INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  * so a batch is never split across two files.
  *
  * `write` resolves once the batch is written and `fsync`ed (and the directory too, when the file is new), so
- * an acknowledged batch survives a crash or a power loss. A failed write is rolled back to the previous file
+ * an acknowledged batch survives a crash or a power loss. Files are 0600 and directories 0700 (0640 and 0750 for
+ * a configured group), also those an earlier release created with looser modes. A failed write is rolled back to the previous file
  * size, so the file never ends in half a batch and the batch can be written again in full. Batches of one
  * instance are written one after the other; different instances write in parallel.
  */
@@ -46,11 +55,17 @@ export class JsonlSink implements ArtifactSink {
     private readonly files = new Map<string, OpenFile>();
     private readonly queues = new Map<string, Promise<void>>();
     private readonly now: () => number;
+    private readonly fileMode: number;
+    private readonly directoryMode: number;
+    /** Directories whose mode and group were set by this process. */
+    private readonly prepared = new Set<string>();
     private closed = false;
 
     constructor(private readonly options: JsonlSinkOptions) {
         this.root = resolve(options.path);
         this.now = options.now ?? Date.now;
+        this.fileMode = options.group === undefined ? FileModes.privateFile : FileModes.groupFile;
+        this.directoryMode = options.group === undefined ? FileModes.privateDirectory : FileModes.groupDirectory;
     }
 
     write(instanceId: string, artifacts: readonly Artifact[]): Promise<void> {
@@ -81,7 +96,7 @@ export class JsonlSink implements ArtifactSink {
 
     /** Opens a file; a test subclass may wrap the handle to simulate failures. */
     protected openFile(path: string, flags: string): Promise<FileHandle> {
-        return open(path, flags, 0o644);
+        return open(path, flags, this.fileMode);
     }
 
     /** Flushes a file's data to the device (`fsync`); separate so tests can observe it. */
@@ -110,7 +125,7 @@ export class JsonlSink implements ArtifactSink {
             for (let start = 0; start < artifacts.length; start += ARTIFACTS_PER_WRITE) {
                 const data = Buffer.from(prefix + toJsonLines(artifacts.slice(start, start + ARTIFACTS_PER_WRITE)));
                 prefix = '';
-                for (let written = 0; written < data.length; ) {
+                for (let written = 0; written < data.length;) {
                     written += (await file.handle.write(data, written, data.length - written)).bytesWritten;
                 }
                 size += data.length;
@@ -158,21 +173,62 @@ export class JsonlSink implements ArtifactSink {
         const directory = join(this.root, instanceId);
         const path = join(directory, `${day}.jsonl`);
         try {
-            const created = await mkdir(directory, { recursive: true });
+            const created = await mkdir(directory, { recursive: true, mode: this.directoryMode });
             // Each newly created directory must be recorded in its parent, up to the first one that existed.
             if (created !== undefined) {
                 for (let dir = directory; dir !== dirname(created); dir = dirname(dir))
                     await this.syncDirectory(dirname(dir));
             }
+            await this.prepareDirectories(directory);
             const file = await this.openAppend(path, day);
             this.files.set(instanceId, file);
             return file;
         } catch (error) {
+            if (error instanceof SinkError) throw error;
             const code = errnoCode(error);
             throw new SinkError(
                 'jsonl',
                 `cannot open ${path} for appending (${(error as Error).message}): ${fileErrorAdvice(code, directory)}. ` +
                     'The batch will be written again.',
+                { code, cause: error }
+            );
+        }
+    }
+
+    /**
+     * Gives the root and the instance directory their mode (and group), once per process, and lets the group pass
+     * through the directories above the root it must cross.
+     */
+    private async prepareDirectories(instanceDirectory: string): Promise<void> {
+        const group = this.options.group;
+        for (const dir of [this.root, instanceDirectory]) {
+            if (this.prepared.has(dir)) continue;
+            const { mode } = await stat(dir);
+            if ((mode & 0o777) !== this.directoryMode) await chmod(dir, this.directoryMode);
+            if (group !== undefined) await this.giveToGroup(dir, () => chown(dir, -1, group.gid));
+            this.prepared.add(dir);
+        }
+        if (group === undefined) return;
+        for (const dir of this.options.passThrough ?? []) {
+            if (this.prepared.has(dir)) continue;
+            const { mode } = await stat(dir);
+            await this.giveToGroup(dir, () => chown(dir, -1, group.gid));
+            if ((mode & 0o010) === 0) await chmod(dir, (mode & 0o777) | 0o010);
+            this.prepared.add(dir);
+        }
+    }
+
+    /** Runs a chown to the configured group; a refusal says what to change instead of a bare EPERM. */
+    private async giveToGroup(path: string, change: () => Promise<void>): Promise<void> {
+        try {
+            await change();
+        } catch (error) {
+            const code = errnoCode(error);
+            if (code !== 'EPERM') throw error;
+            throw new SinkError(
+                'jsonl',
+                `cannot give ${path} to group '${this.options.group?.name}' (sink.group): the user running ` +
+                    'signal-client must be a member of that group (or own the directory); fix that, or remove sink.group',
                 { code, cause: error }
             );
         }
@@ -190,6 +246,11 @@ export class JsonlSink implements ArtifactSink {
         }
         try {
             if (isNew) await this.syncDirectory(dirname(path));
+            // The mode asked for at creation went through the umask, and an older file may be looser.
+            const { mode } = await handle.stat();
+            if ((mode & 0o777) !== this.fileMode) await handle.chmod(this.fileMode);
+            if (this.options.group !== undefined)
+                await this.giveToGroup(path, () => handle.chown(-1, this.options.group!.gid));
             const { size } = await handle.stat();
             let endsWithNewline = true;
             if (size > 0) {
