@@ -1,8 +1,14 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containsSecretReference, resolveSecretReferences, secretLookingValues } from './secret-references.js';
+import {
+    containsSecretReference,
+    MAX_SECRET_FILE_BYTES,
+    resolveSecretReferences,
+    secretLookingValues
+} from './secret-references.js';
 
 describe('resolveSecretReferences', () => {
     let dir: string;
@@ -61,6 +67,48 @@ describe('resolveSecretReferences', () => {
         expect(byPath['instances[1].settings.key']).to.contain(join(dir, 'missing.pem')).and.contain('does not exist');
         expect(byPath['instances[1].settings.odd']).to.equal("unknown reference type 'ENV:'");
         expect(byPath['instances[1].settings.bad']).to.contain('not a secret reference').and.not.contain('oops');
+    });
+});
+
+describe('resolveSecretReferences: ${file:} bounds', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'secret-files-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const resolveFile = async (path: string): Promise<string | undefined> => {
+        const resolved = await resolveSecretReferences({ password: `\${file:${path}}` }, 's', {
+            baseDir: dir,
+            env: {}
+        });
+        return resolved.problems[0]?.message;
+    };
+
+    it('refuses a FIFO at once instead of waiting for a writer, and devices such as /dev/zero', async () => {
+        const fifo = join(dir, 'fifo');
+        execFileSync('mkfifo', [fifo]);
+        expect(await resolveFile(fifo)).to.equal(
+            `cannot read secret file ${fifo}: it is a FIFO, not a regular file; put the secret in a file`
+        );
+        expect(await resolveFile('/dev/zero')).to.contain('it is a device, not a regular file');
+        expect(await resolveFile(dir)).to.contain('it is a directory');
+    });
+
+    it('reads a file of up to 64 KiB and refuses a larger one without reading it', async () => {
+        writeFileSync(join(dir, 'largest'), 'k'.repeat(MAX_SECRET_FILE_BYTES));
+        const largest = await resolveSecretReferences({ key: '${file:largest}' }, 's', { baseDir: dir, env: {} });
+        expect(largest.problems).to.deep.equal([]);
+        expect((largest.value as { key: string }).key).to.have.length(MAX_SECRET_FILE_BYTES);
+        writeFileSync(join(dir, 'larger'), 'k'.repeat(MAX_SECRET_FILE_BYTES + 1));
+        expect(await resolveFile('larger')).to.equal(
+            `cannot read secret file ${join(dir, 'larger')}: it is larger than 64 KiB, far more than a secret; check the path`
+        );
+    });
+
+    it('follows a symbolic link to a regular file', async () => {
+        writeFileSync(join(dir, 'target'), 'linked-secret\n');
+        symlinkSync(join(dir, 'target'), join(dir, 'link'));
+        const resolved = await resolveSecretReferences({ key: '${file:link}' }, 's', { baseDir: dir, env: {} });
+        expect(resolved.value).to.deep.equal({ key: 'linked-secret' });
     });
 });
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SECRET_KEY_PATTERN, type ConfigProblem } from '@signal-connectors/connector-sdk';
 
@@ -22,11 +23,14 @@ export interface ResolvedReferences {
  */
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Largest secret file read: far above any password, key or token, far below what could stall start-up. */
+export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 /**
  * Replaces `${env:NAME}` and `${file:PATH}` references in every string of `value` (objects and arrays are
- * walked), whole or embedded (`Bearer ${env:TOKEN}`). A file's content loses one trailing newline, as secret
- * files usually end with one. `$${...}` yields a literal `${...}`.
+ * walked), whole or embedded (`Bearer ${env:TOKEN}`). A file must be a regular file (a FIFO or a device such as
+ * `/dev/zero` would hang start-up) of at most {@link MAX_SECRET_FILE_BYTES}; its content loses one trailing
+ * newline, as secret files usually end with one. `$${...}` yields a literal `${...}`.
  *
  * A missing variable or unreadable file is a problem at the field's path, naming the variable or file but
  * never a value. Every value substituted is returned in `secrets`, for log redaction.
@@ -142,15 +146,10 @@ async function resolveReference(
     }
     if (inner.startsWith('file:') && inner.length > 5) {
         const file = resolve(options.baseDir, inner.slice(5));
-        try {
-            return (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
-        } catch (error) {
-            problems.push({
-                path,
-                message: `cannot read secret file ${file}: ${fileProblem((error as NodeJS.ErrnoException).code)}`
-            });
-            return undefined;
-        }
+        const read = await readSecretFile(file);
+        if (typeof read === 'string') return read.replace(/\r?\n$/, '');
+        problems.push({ path, message: `cannot read secret file ${file}: ${read.problem}` });
+        return undefined;
     }
     // Echo only the reference type: the text between the braces might be part of an inline secret.
     const scheme = /^([A-Za-z]{1,10}):/.exec(inner)?.[1];
@@ -163,6 +162,39 @@ async function resolveReference(
         hint: 'use ${env:NAME} or ${file:PATH}; write $${ for a literal ${'
     });
     return undefined;
+}
+
+/**
+ * The text of a secret file, or why it cannot be used. Opened without blocking (a FIFO with no writer would wait
+ * forever), checked to be a regular file, and read up to one byte past the bound, so nothing larger is ever read.
+ */
+async function readSecretFile(file: string): Promise<string | { problem: string }> {
+    let handle;
+    try {
+        handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (error) {
+        return { problem: fileProblem((error as NodeJS.ErrnoException).code) };
+    }
+    try {
+        const info = await handle.stat();
+        if (info.isDirectory()) return { problem: fileProblem('EISDIR') };
+        if (!info.isFile()) {
+            const kind = info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
+            return { problem: `it is ${kind}, not a regular file; put the secret in a file` };
+        }
+        const tooLarge = {
+            problem: `it is larger than ${MAX_SECRET_FILE_BYTES / 1024} KiB, far more than a secret; check the path`
+        };
+        if (info.size > MAX_SECRET_FILE_BYTES) return tooLarge;
+        const buffer = Buffer.alloc(MAX_SECRET_FILE_BYTES + 1);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        if (bytesRead > MAX_SECRET_FILE_BYTES) return tooLarge;
+        return buffer.subarray(0, bytesRead).toString('utf8');
+    } catch (error) {
+        return { problem: fileProblem((error as NodeJS.ErrnoException).code) };
+    } finally {
+        await handle.close().catch(() => undefined);
+    }
 }
 
 function fileProblem(code: string | undefined): string {
