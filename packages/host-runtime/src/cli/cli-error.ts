@@ -5,6 +5,8 @@ import { formatProblem, ServiceError } from '../service/service-error.js';
 export const EXIT_OK = 0;
 /** Exit code of a command that failed: bad config, failed poll or test, unknown instance, locked state... */
 export const EXIT_FAILURE = 1;
+/** Exit code after an error nothing caught (EX_SOFTWARE): the process closed its state and stopped. */
+export const EXIT_CRASHED = 70;
 /** Exit code after an interrupt (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 

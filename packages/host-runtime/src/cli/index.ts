@@ -3,7 +3,8 @@
  * the runtime with their own command line.
  */
 export { addLoggingOptions, type GlobalOptions } from './cli-context.js';
-export { CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './cli-error.js';
+export { CliError, EXIT_CRASHED, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './cli-error.js';
+export { installFatalErrorHandlers } from './fatal-errors.js';
 export { processIo, writeLine, type CliIo, type CliStream } from './cli-io.js';
 export { serveConfig } from './commands/run-command.js';
 export { exitWhenFlushed } from './exit-when-flushed.js';

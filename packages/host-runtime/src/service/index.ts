@@ -4,6 +4,7 @@
  */
 export { ADMIN_TOKEN_FILE, loadAdminToken, readAdminToken, type AdminToken } from './admin-token.js';
 export { CountingSink, NO_SINK } from './counting-sink.js';
+export { fatalErrorReporter, reportFatalErrorsTo } from './fatal-error-reporter.js';
 export { AdminActionError, InstanceAdmin, type InstanceInput, type SaveResult, type TestRecord } from './instance-admin.js';
 export { InstanceLogBook, RecordingLoggerFactory, type InstanceLogLine } from './instance-log-book.js';
 export { LiveInstances, type InstanceOrigin, type LiveInstance } from './live-instances.js';

@@ -13,6 +13,7 @@ import { StateStoreError } from '../state/state-store-error.js';
 import { problemsError, plural, ServiceError } from './service-error.js';
 import { CountingSink, NO_SINK } from './counting-sink.js';
 import { RUNTIME_PACKAGE_DIR } from './runtime-paths.js';
+import { reportFatalErrorsTo } from './fatal-error-reporter.js';
 import { TransientStateStore } from './transient-state-store.js';
 
 /** What {@link RuntimeSession.open} opens. */
@@ -74,6 +75,7 @@ export class RuntimeSession {
         // Before the first line is logged: a secret must never reach the output, even in a discovery warning.
         for (const secret of config.secrets) loggerFactory.registerSecret(secret);
         const logger = loggerFactory.create({ component: 'cli' });
+        reportFatalErrorsTo(logger);
         const discovery = await discover(options.cwd, config.pluginDirs, logger);
         const persistent = options.mode === 'persistent';
         const state = persistent

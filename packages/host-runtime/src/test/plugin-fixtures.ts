@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 /** The host-runtime package dir (this file is compiled to `dist/test/`). */
 export const HOST_RUNTIME_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
-/** What a fixture plugin's entry module does when imported. */
-export type EntryKind = 'good' | 'throws' | 'no-connector' | 'no-default';
+/**
+ * What a fixture plugin's entry module does when imported; `crashes-in-poll` and `rejects-in-poll` load well, but
+ * their poll delivers one batch and then throws from a timer, or leaves a promise rejection unhandled.
+ */
+export type EntryKind = 'good' | 'throws' | 'no-connector' | 'no-default' | 'crashes-in-poll' | 'rejects-in-poll';
 
 /** A fixture plugin package. */
 export interface FixturePlugin {
@@ -119,7 +122,22 @@ class FixtureConnector {
     async *poll() {}
 }
 `;
+    const failingPoll = (failure: string): string =>
+        connector.replace(
+            'async *poll() {}',
+            `async *poll(config) {
+        yield { artifacts: [{ id: 'a-1', type: 'fixture', time: new Date(0).toISOString(), source: { connector: 'fixture', instance: 'fixture' }, data: {} }], checkpoint: { at: 1 } };
+        setTimeout(() => { ${failure}; }, 10);
+        await new Promise(() => {});
+    }`
+        );
+    const bind = (source: string): string =>
+        `${imports}${source}export default new ContainerModule(options => { options.bind(Connector).toConstantValue(new FixtureConnector()); });\n`;
     switch (kind) {
+        case 'crashes-in-poll':
+            return bind(failingPoll("throw new TypeError('fixture timer blew up with ' + config.password)"));
+        case 'rejects-in-poll':
+            return bind(failingPoll("Promise.reject(new RangeError('fixture promise went wrong'))"));
         case 'good':
             return `${imports}${connector}export default new ContainerModule(options => { options.bind(Connector).toConstantValue(new FixtureConnector()); });\n`;
         case 'throws':

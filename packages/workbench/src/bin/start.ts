@@ -3,6 +3,7 @@
  * the sandbox demo when there is no configuration (`npm start -- --help` for the options).
  */
 import { runStart } from '../demo/start-program.js';
-import { exitWhenFlushed } from '@signal-connectors/host-runtime';
+import { exitWhenFlushed, installFatalErrorHandlers } from '@signal-connectors/host-runtime';
 
+installFatalErrorHandlers();
 exitWhenFlushed(await runStart(process.argv.slice(2)));
