@@ -28,22 +28,17 @@ export interface ConfigCheck {
  * `validateConfig`. The plugins' checks also run when the runtime's failed, on every instance that can be read,
  * so that one pass over the file fixes everything. Nothing is polled or connected to; no secret is printed.
  */
-export async function checkConfigFile(
-    path: string,
-    env: NodeJS.ProcessEnv,
-    cwd: string,
-    logger: Logger
-): Promise<ConfigCheck> {
+export async function checkConfigFile(path: string, env: NodeJS.ProcessEnv, logger: Logger): Promise<ConfigCheck> {
     const absolute = resolve(path);
     const loaded = await loadRuntimeConfig(absolute, env);
     if (loaded.ok) {
-        const { plugins } = await discover(cwd, loaded.config.pluginDirs, logger);
+        const { plugins } = await discover(loaded.config.pluginDirs, logger);
         const problems = await pluginProblems(loaded.config, plugins);
         return { path: absolute, config: loaded.config, problems: sortByPath(problems) };
     }
     const partial = await readableInstances(absolute, env);
     if (partial === undefined) return { path: absolute, problems: loaded.problems };
-    const { plugins } = await discover(cwd, partial.config.pluginDirs, logger);
+    const { plugins } = await discover(partial.config.pluginDirs, logger);
     const known = new Set(loaded.problems.map(problem => problem.path));
     const extra = (await pluginProblems(partial.config, plugins)).filter(problem => {
         const match = /^instances\[(\d+)\]\.(settings|connector)\b/.exec(problem.path);

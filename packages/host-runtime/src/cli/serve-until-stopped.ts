@@ -71,7 +71,6 @@ export async function serveUntilStopped(options: ServeOptions): Promise<number> 
         service = await RuntimeService.start({
             config,
             loggerFactory: logging.loggerFactory,
-            cwd: io.cwd,
             env: io.env,
             listeners: [progress.onPollEvent, reporter.onPollEvent],
             ...(options.adminPortFallback === undefined ? {} : { adminPortFallback: options.adminPortFallback }),

@@ -41,7 +41,7 @@ describe('ConnectorHost', () => {
             await fixtures.remove();
         });
 
-        it('imports each plugin into its own container and skips the broken ones with one line each', async () => {
+        it('imports each plugin an instance uses into its own container, skipping broken ones with one line each', async () => {
             const plugins = join(fixtures.root, 'plugins');
             await fixtures.writePlugin('plugins/a-good', { name: 'good' }, 'acme.good');
             await fixtures.writePlugin('plugins/b-throws', { name: 'throws', entry: 'throws' }, 'acme.throws');
@@ -53,7 +53,7 @@ describe('ConnectorHost', () => {
             );
             await fixtures.writePlugin('plugins/e-other', { name: 'other' }, 'acme.other');
             const discovery = await discoverPlugins({
-                searchFrom: [],
+                nodeModulesDirs: [],
                 pluginDirs: [plugins],
                 logger: new CapturedLogger()
             });
@@ -64,7 +64,9 @@ describe('ConnectorHost', () => {
                 config: testConfig([
                     { id: 'good-1', connector: 'acme.good' },
                     { id: 'other-1', connector: 'acme.other' },
-                    { id: 'broken-1', connector: 'acme.throws' }
+                    { id: 'broken-1', connector: 'acme.throws' },
+                    { id: 'unbound-1', connector: 'acme.unbound' },
+                    { id: 'no-default-1', connector: 'acme.no-default' }
                 ]),
                 plugins: discovery.plugins,
                 state: new InMemoryStateStore(),
@@ -80,16 +82,51 @@ describe('ConnectorHost', () => {
             expect(warnings[1]).to.contain('acme.unbound').and.to.contain('does not bind the Connector token');
             expect(warnings[2]).to.contain('acme.no-default').and.to.contain('default export');
             expect(host.instances.map(i => i.id)).to.deep.equal(['good-1', 'other-1']);
-            expect(host.problems).to.deep.equal([
-                {
-                    path: 'instances[2].connector',
-                    message: `connector 'acme.throws' is installed but could not be loaded: ${host.skipped[0].reasons[0]}`
-                }
+            expect(host.problems.map(problem => problem.path)).to.deep.equal([
+                'instances[2].connector',
+                'instances[3].connector',
+                'instances[4].connector'
             ]);
+            expect(host.problems[0]).to.deep.equal({
+                path: 'instances[2].connector',
+                message: `connector 'acme.throws' is installed but could not be loaded: ${host.skipped[0].reasons[0]}`
+            });
             expect(await host.testConnection('good-1')).to.deep.equal({
                 ok: true,
                 message: 'reached https://api.example.com'
             });
+        });
+
+        it('runs no code of a plugin no instance uses, yet lists it in the catalog', async () => {
+            await fixtures.writePlugin('plugins/a-good', { name: 'good' }, 'acme.good');
+            await fixtures.writePlugin('plugins/b-throws', { name: 'throws', entry: 'throws' }, 'acme.throws');
+            const discovery = await discoverPlugins({
+                nodeModulesDirs: [],
+                pluginDirs: [join(fixtures.root, 'plugins')],
+                logger: new CapturedLogger()
+            });
+            const services = createTestServices();
+            const host = await ConnectorHost.create({
+                config: testConfig([{ id: 'good-1', connector: 'acme.good' }]),
+                plugins: discovery.plugins,
+                state: new InMemoryStateStore(),
+                metrics: new RuntimeMetrics({ processMetrics: false }),
+                sdkModule: services.module
+            });
+
+            // The entry that throws on import was never imported: no warning, nothing skipped.
+            expect(host.plugins.map(p => p.manifest.id)).to.deep.equal(['acme.good']);
+            expect(host.skipped).to.deep.equal([]);
+            expect(services.loggers.root.messages('warn')).to.deep.equal([]);
+            expect(host.catalog().map(entry => entry.id)).to.deep.equal(['acme.good', 'acme.throws']);
+            expect(host.manifestOf('acme.throws')?.displayName).to.equal('Fixture acme.throws');
+
+            // An instance made later (in the console) loads its plugin then, once.
+            await host.use('acme.throws');
+            await host.use('acme.throws');
+            expect(host.skipped.map(plugin => plugin.id)).to.deep.equal(['acme.throws']);
+            expect(services.loggers.root.messages('warn')).to.have.length(1);
+            expect(host.catalog().map(entry => entry.id)).to.deep.equal(['acme.good']);
         });
     });
 
@@ -313,7 +350,7 @@ describe('ConnectorHost', () => {
         expect(host.instances[0].context.signal.aborted).to.equal(true);
     });
 
-    it('lists the loaded plugins in its catalog', async () => {
+    it('lists every discovered plugin in its catalog, used or not', async () => {
         const { host } = await createTestHost(
             [virtualPlugin('acme.beta', new ScriptedConnector()), virtualPlugin('acme.alpha', new ScriptedConnector())],
             testConfig([])

@@ -8,6 +8,7 @@ import {
     SecretRedactor,
     type ConfigProblem,
     type ConnectionReport,
+    type ConnectorManifest,
     type Logger
 } from '@signal-connectors/connector-sdk';
 import type { InstanceConfig, RuntimeConfig } from '../config/runtime-config.js';
@@ -16,7 +17,13 @@ import type { DiscoveredPlugin, SkippedPlugin } from '../discovery/plugin-discov
 import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 import { composeInstance, type HostInstance, type InstanceServices } from './instance-composer.js';
-import { importEntry, loadPlugin, type EntryImporter, type LoadedPlugin } from './plugin-loader.js';
+import {
+    importEntry,
+    loadPlugin,
+    type EntryImporter,
+    type LoadedPlugin,
+    type PluginLoadServices
+} from './plugin-loader.js';
 
 /** What {@link ConnectorHost.create} composes. */
 export interface ConnectorHostOptions {
@@ -34,6 +41,8 @@ export interface ConnectorHostOptions {
     loggerFactory?: LoggerFactory;
     /** Loads plugin entries; default a dynamic `import()`. */
     importer?: EntryImporter;
+    /** Connectors of instances kept outside the config (the console's): their plugins are loaded too. */
+    connectorsInUse?: readonly string[];
 }
 
 /**
@@ -41,9 +50,10 @@ export interface ConnectorHostOptions {
  * grandchild per configured instance. The root holds only what the SDK's tokens name (`Clock`, `LoggerFactory`,
  * `HttpClientFactory`, `ConnectorMetrics`): every plugin container descends from it, so the runtime's own
  * objects (its config with every secret, the state store, the sink, the runtime metrics) stay outside and are
- * handed explicitly to the code that needs them. One broken plugin or one bad instance never stops the others: a plugin
- * that cannot be loaded is logged and listed in `skipped`, an instance with a bad config is left out and its
- * problems listed in `problems` (the CLI decides whether to start anyway).
+ * handed explicitly to the code that needs them. Only the plugins an instance uses are loaded (their code runs);
+ * the others are known from their manifests alone, for the catalog. One broken plugin or one bad instance never
+ * stops the others: a plugin that cannot be loaded is logged and listed in `skipped`, an instance with a bad config
+ * is left out and its problems listed in `problems` (the CLI decides whether to start anyway).
  */
 export class ConnectorHost {
     private readonly shutdown = new AbortController();
@@ -57,17 +67,20 @@ export class ConnectorHost {
         readonly logger: Logger,
         readonly clock: Clock,
         private readonly redactor: SecretRedactor,
-        /** Plugins loaded, in discovery order. */
+        /** Plugins loaded (those a configured instance uses), in discovery order. */
         readonly plugins: LoadedPlugin[],
+        /** Every plugin discovered, loaded or not. */
+        private readonly discovered: readonly DiscoveredPlugin[],
         /** Plugins discovered but not loaded (their entry failed). */
         readonly skipped: SkippedPlugin[],
         /** Instances composed, in config order. */
         readonly instances: HostInstance[],
         /** Every problem of the instances left out. */
-        readonly problems: ConfigProblem[]
+        readonly problems: ConfigProblem[],
+        private readonly loading: PluginLoadServices
     ) {}
 
-    /** Builds the containers, loads every plugin and composes every configured instance. */
+    /** Builds the containers, loads the plugins configured instances use and composes every configured instance. */
     static async create(options: ConnectorHostOptions): Promise<ConnectorHost> {
         const { config, state, metrics } = options;
         const root = new Container();
@@ -89,38 +102,39 @@ export class ConnectorHost {
         const logger = loggerFactory.create({ component: 'host' });
         const clock = root.get<Clock>(Clock);
 
-        const plugins: LoadedPlugin[] = [];
-        const skipped: SkippedPlugin[] = [];
-        for (const plugin of options.plugins) {
-            const loaded = await loadPlugin(plugin, {
-                root,
-                state,
-                metrics,
-                importer: options.importer ?? importEntry
-            });
-            if ('reason' in loaded) {
-                const reason = redactor.redactString(loaded.reason);
-                skipped.push({
-                    packageDir: plugin.packageDir,
-                    packageName: plugin.packageName,
-                    id: plugin.manifest.id,
-                    reasons: [reason]
-                });
-                logger.warn(
-                    `Skipping connector plugin ${plugin.manifest.id} at ${plugin.packageDir} (${plugin.packageName}): ${reason}`,
-                    {
-                        connector: plugin.manifest.id,
-                        packageDir: plugin.packageDir
-                    }
-                );
-                continue;
-            }
-            plugins.push(loaded);
-        }
-
-        const host = new ConnectorHost(root, loggerFactory, logger, clock, redactor, plugins, skipped, [], []);
+        const host = new ConnectorHost(
+            root,
+            loggerFactory,
+            logger,
+            clock,
+            redactor,
+            [],
+            options.plugins,
+            [],
+            [],
+            [],
+            { root, state, metrics, importer: options.importer ?? importEntry }
+        );
+        const used = new Set([...config.instances.map(instance => instance.connector), ...(options.connectorsInUse ?? [])]);
+        for (const plugin of options.plugins.filter(plugin => used.has(plugin.manifest.id))) await host.load(plugin);
         host.composeInstances(config, options.plugins, state, metrics, root.get<HttpClientFactory>(HttpClientFactory));
         return host;
+    }
+
+    /**
+     * Loads the plugin of `connectorId` if it is discovered and not loaded yet (an instance made in the console may
+     * use a plugin no configured instance did). A plugin that fails to load is logged and listed in `skipped`.
+     */
+    async use(connectorId: string): Promise<void> {
+        if (this.plugins.some(loaded => loaded.manifest.id === connectorId)) return;
+        if (this.skipped.some(plugin => plugin.id === connectorId)) return;
+        const plugin = this.discovered.find(candidate => candidate.manifest.id === connectorId);
+        if (plugin !== undefined) await this.load(plugin);
+    }
+
+    /** The manifest of a discovered connector, loaded or not. */
+    manifestOf(connectorId: string): ConnectorManifest | undefined {
+        return this.discovered.find(plugin => plugin.manifest.id === connectorId)?.manifest;
     }
 
     /** The composed instance with this id, if any. */
@@ -128,9 +142,10 @@ export class ConnectorHost {
         return this.byId.get(id);
     }
 
-    /** The catalog of the loaded plugins. */
+    /** The catalog of every discovered plugin, from manifests alone (less those whose code failed to load). */
     catalog(): CatalogEntry[] {
-        return buildCatalog(this.plugins.map(loaded => loaded.plugin));
+        const failed = new Set(this.skipped.map(plugin => plugin.packageDir));
+        return buildCatalog(this.discovered.filter(plugin => !failed.has(plugin.packageDir)));
     }
 
     /** Aborts when {@link close} is called; every instance context carries it. */
@@ -185,6 +200,26 @@ export class ConnectorHost {
             return { problems: [{ path: `instances[${index}].connector`, message: `unknown connector '${instance.connector}'` }] };
         }
         return composeInstance(instance, index, plugin, this.services!);
+    }
+
+    /** Imports a plugin into its own container, or records (and logs) why it cannot be used. */
+    private async load(plugin: DiscoveredPlugin): Promise<void> {
+        const loaded = await loadPlugin(plugin, this.loading);
+        if (!('reason' in loaded)) {
+            this.plugins.push(loaded);
+            return;
+        }
+        const reason = this.redactor.redactString(loaded.reason);
+        this.skipped.push({
+            packageDir: plugin.packageDir,
+            packageName: plugin.packageName,
+            id: plugin.manifest.id,
+            reasons: [reason]
+        });
+        this.logger.warn(
+            `Skipping connector plugin ${plugin.manifest.id} at ${plugin.packageDir} (${plugin.packageName}): ${reason}`,
+            { connector: plugin.manifest.id, packageDir: plugin.packageDir }
+        );
     }
 
     /** Aborts every instance context's signal; connectors still running stop at their next safe point. */
@@ -262,9 +297,7 @@ export class ConnectorHost {
                 message: `connector '${id}' is installed but could not be loaded: ${skipped.reasons.join('; ')}`
             };
         }
-        const known = discovered
-            .map(plugin => plugin.manifest.id)
-            .filter(known => this.plugins.some(p => p.manifest.id === known));
+        const known = discovered.map(plugin => plugin.manifest.id);
         return {
             path,
             message: `unknown connector '${id}'`,

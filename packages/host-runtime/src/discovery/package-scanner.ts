@@ -1,5 +1,5 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** A package directory found while scanning, with its parsed package.json. */
 export interface ScannedPackage {
@@ -24,21 +24,19 @@ export interface PackageScan {
 
 /**
  * Lists the package directories that may hold connector plugins, in a deterministic order:
- * 1. for each `searchFrom` dir, in the order given, the `node_modules` of the dir and of each ancestor,
- *    nearest first (like Node's own resolution), entries sorted by name, `@scope/*` folders expanded;
+ * 1. the packages of each `node_modules` dir, in the order given, entries sorted by name, `@scope/*` folders
+ *    expanded (no other directory is looked at: see `installationNodeModules`);
  * 2. each extra plugin dir: the dir itself when it is a package, otherwise its subfolders (and `@scope/*`).
  * A package reached twice (hoisting, symlinked workspaces) is listed once. Only packages whose package.json
  * has a `signalConnector` field are returned: every other dependency is ignored silently.
  */
-export async function scanPackages(searchFrom: readonly string[], pluginDirs: readonly string[]): Promise<PackageScan> {
+export async function scanPackages(
+    nodeModulesDirs: readonly string[],
+    pluginDirs: readonly string[]
+): Promise<PackageScan> {
     const dirs: string[] = [];
-    const seenModuleDirs = new Set<string>();
-    for (const start of searchFrom) {
-        for (const nodeModules of ancestorNodeModules(resolve(start))) {
-            if (seenModuleDirs.has(nodeModules)) continue;
-            seenModuleDirs.add(nodeModules);
-            dirs.push(...(await packageDirsIn(nodeModules)));
-        }
+    for (const nodeModules of new Set(nodeModulesDirs.map(dir => resolve(dir)))) {
+        dirs.push(...(await packageDirsIn(nodeModules)));
     }
     for (const pluginDir of pluginDirs) {
         const dir = resolve(pluginDir);
@@ -61,19 +59,6 @@ export async function scanPackages(searchFrom: readonly string[], pluginDirs: re
         if (read.packageJson.signalConnector !== undefined) scan.candidates.push(read);
     }
     return scan;
-}
-
-/** `<dir>/node_modules` for the dir and each of its ancestors, nearest first. */
-function ancestorNodeModules(start: string): string[] {
-    const result: string[] = [];
-    let dir = start;
-    for (;;) {
-        // `node_modules/node_modules` never exists; the packages inside `node_modules` are listed by its parent.
-        if (basename(dir) !== 'node_modules') result.push(join(dir, 'node_modules'));
-        const parent = dirname(dir);
-        if (parent === dir) return result;
-        dir = parent;
-    }
 }
 
 /** Package folders directly inside `dir` (sorted), `@scope/*` expanded; hidden folders and `.bin` skipped. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CapturedLogger } from '@signal-connectors/connector-sdk/testing';
 import { HOST_RUNTIME_DIR, PluginFixtures } from '../test/plugin-fixtures.js';
 import { discoverPlugins } from './plugin-discovery.js';
+import { installationNodeModules } from './runtime-installation.js';
 
 describe('discoverPlugins', () => {
     let fixtures: PluginFixtures;
@@ -33,7 +34,8 @@ describe('discoverPlugins', () => {
         const workspace = await fixtures.writePlugin('workspace/beta', { name: '@acme/beta' }, 'acme.beta');
         await symlink(workspace, join(app, 'node_modules', '@acme', 'beta'), 'dir');
 
-        const { plugins, skipped } = await discoverPlugins({ searchFrom: [app], pluginDirs: [], logger });
+        const nodeModulesDirs = [join(app, 'node_modules')];
+        const { plugins, skipped } = await discoverPlugins({ nodeModulesDirs, pluginDirs: [], logger });
 
         expect(skipped).to.deep.equal([]);
         expect(plugins.map(p => p.manifest.id)).to.deep.equal(['acme.alpha', 'acme.beta', 'acme.zeta']);
@@ -45,19 +47,62 @@ describe('discoverPlugins', () => {
         expect(warnings()).to.deep.equal([]);
     });
 
-    it('walks the node_modules of ancestors, nearest first, and lists a package reached twice once', async () => {
-        const nested = join(fixtures.root, 'app', 'packages', 'service');
-        await mkdir(nested, { recursive: true });
-        await fixtures.writePlugin('app/node_modules/near', { name: 'near' }, 'acme.near');
-        await fixtures.writePlugin('node_modules/far', { name: 'far' }, 'acme.far');
-
+    it("looks in the runtime's own installation only: never an ancestor's node_modules", async () => {
+        // Installed as a dependency: the runtime's node_modules and the one it sits in, nothing above.
+        const runtime = join(fixtures.root, 'app', 'node_modules', '@signal-connectors', 'host-runtime');
+        await mkdir(runtime, { recursive: true });
+        await fixtures.writePlugin('app/node_modules/installed', { name: 'installed' }, 'acme.installed');
+        await fixtures.writePlugin(
+            'app/node_modules/@signal-connectors/host-runtime/node_modules/own',
+            { name: 'own' },
+            'acme.own'
+        );
+        await fixtures.writePlugin('node_modules/above', { name: 'above' }, 'acme.above');
+        expect(await installationNodeModules(runtime)).to.deep.equal([
+            join(runtime, 'node_modules'),
+            join(fixtures.root, 'app', 'node_modules')
+        ]);
         const { plugins } = await discoverPlugins({
-            searchFrom: [nested, join(fixtures.root, 'app')],
+            nodeModulesDirs: await installationNodeModules(runtime),
             pluginDirs: [],
             logger
         });
+        expect(plugins.map(p => p.manifest.id)).to.deep.equal(['acme.own', 'acme.installed']);
 
-        expect(plugins.map(p => p.manifest.id)).to.deep.equal(['acme.near', 'acme.far']);
+        // A source checkout: the workspace root's node_modules, not those of the directories above it.
+        const checkout = join(fixtures.root, 'checkout');
+        await mkdir(join(checkout, 'packages', 'host-runtime'), { recursive: true });
+        await writeFile(join(checkout, 'package.json'), JSON.stringify({ name: 'repo', workspaces: ['packages/*'] }));
+        expect(await installationNodeModules(join(checkout, 'packages', 'host-runtime'))).to.deep.equal([
+            join(checkout, 'packages', 'host-runtime', 'node_modules'),
+            join(checkout, 'node_modules')
+        ]);
+    });
+
+    it('lists a package reached twice (hoisted, or a symlinked workspace) once', async () => {
+        const app = join(fixtures.root, 'app');
+        const workspace = await fixtures.writePlugin('workspace/one', { name: 'one' }, 'acme.one');
+        await mkdir(join(app, 'node_modules'), { recursive: true });
+        await symlink(workspace, join(app, 'node_modules', 'one'), 'dir');
+        const { plugins } = await discoverPlugins({
+            nodeModulesDirs: [join(app, 'node_modules')],
+            pluginDirs: [workspace],
+            logger
+        });
+        expect(plugins.map(p => p.manifest.id)).to.deep.equal(['acme.one']);
+    });
+
+    it('skips a plugin whose entry leads outside its package through a symbolic link', async () => {
+        const dir = await fixtures.writePlugin('plugins/sneaky', { name: 'sneaky', entry: null }, 'acme.sneaky');
+        const outside = join(fixtures.root, 'elsewhere.js');
+        await writeFile(outside, 'export default 1;\n');
+        await symlink(outside, join(dir, 'index.js'));
+        const { plugins, skipped } = await discoverPlugins({ nodeModulesDirs: [], pluginDirs: [dir], logger });
+        expect(plugins).to.deep.equal([]);
+        expect(skipped[0].reasons).to.deep.equal([
+            `entry 'index.js' leads outside the package (to ${outside}) through a symbolic link`
+        ]);
+        expect(warnings()[0]).to.contain('Skipping connector plugin');
     });
 
     it('loads plugin dirs that are a package themselves or hold packages as subfolders', async () => {
@@ -66,7 +111,7 @@ describe('discoverPlugins', () => {
         await fixtures.writePlugin('plugins/@scope/two', { name: '@scope/two' }, 'acme.two');
 
         const { plugins } = await discoverPlugins({
-            searchFrom: [],
+            nodeModulesDirs: [],
             pluginDirs: [single, join(fixtures.root, 'plugins')],
             logger
         });
@@ -86,7 +131,7 @@ describe('discoverPlugins', () => {
         await fixtures.writePlugin('plugins/good', { name: 'good-plugin' }, 'acme.good');
 
         const { plugins, skipped } = await discoverPlugins({
-            searchFrom: [],
+            nodeModulesDirs: [],
             pluginDirs: [join(fixtures.root, 'plugins')],
             logger
         });
@@ -109,7 +154,7 @@ describe('discoverPlugins', () => {
         });
 
         const { plugins, skipped } = await discoverPlugins({
-            searchFrom: [],
+            nodeModulesDirs: [],
             pluginDirs: [join(fixtures.root, 'plugins')],
             logger
         });
@@ -135,7 +180,7 @@ describe('discoverPlugins', () => {
         await writeFile(join(badJson, 'connector.json'), '{ "id": ');
 
         const { plugins, skipped } = await discoverPlugins({
-            searchFrom: [],
+            nodeModulesDirs: [],
             pluginDirs: [join(fixtures.root, 'plugins')],
             logger
         });
@@ -163,7 +208,7 @@ describe('discoverPlugins', () => {
         );
 
         const { plugins, skipped } = await discoverPlugins({
-            searchFrom: [],
+            nodeModulesDirs: [],
             pluginDirs: [join(fixtures.root, 'plugins')],
             logger
         });
@@ -181,7 +226,7 @@ describe('discoverPlugins', () => {
         await fixtures.writePackage('app/node_modules/plain', 'plain');
 
         const result = await discoverPlugins({
-            searchFrom: [join(fixtures.root, 'app')],
+            nodeModulesDirs: [join(fixtures.root, 'app', 'node_modules')],
             pluginDirs: [join(fixtures.root, 'nowhere')],
             logger
         });
@@ -191,7 +236,8 @@ describe('discoverPlugins', () => {
     });
 
     it('discovers the Qualys plugin installed with the host runtime', async () => {
-        const { plugins } = await discoverPlugins({ searchFrom: [HOST_RUNTIME_DIR], pluginDirs: [], logger });
+        const nodeModulesDirs = await installationNodeModules(HOST_RUNTIME_DIR);
+        const { plugins } = await discoverPlugins({ nodeModulesDirs, pluginDirs: [], logger });
 
         const qualys = plugins.find(p => p.manifest.id === 'signal-client.qualys');
         expect(

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import {
     checkSdkCompatibility,
@@ -15,7 +15,7 @@ export interface DiscoveredPlugin {
     packageVersion: string;
     /** The package directory as found (may be a symlink, e.g. a workspace package). */
     packageDir: string;
-    /** Absolute path of the manifest's `entry` module. */
+    /** Absolute path of the manifest's `entry` module, symbolic links resolved: it lies inside the package. */
     entryPath: string;
 }
 
@@ -30,8 +30,8 @@ export interface SkippedPlugin {
 
 /** Where {@link discoverPlugins} looks, and where it reports what it skipped. */
 export interface DiscoveryOptions {
-    /** Dirs whose `node_modules` (and their ancestors') are scanned, e.g. the runtime package dir and the cwd. */
-    searchFrom: readonly string[];
+    /** The `node_modules` dirs scanned, and only those: the runtime's installation (`installationNodeModules`). */
+    nodeModulesDirs: readonly string[];
     /** Extra dirs: each is a plugin package itself, or holds plugin packages as subfolders. */
     pluginDirs: readonly string[];
     logger: Logger;
@@ -51,7 +51,7 @@ export interface DiscoveryResult {
  * warning naming the package dir and every reason; the others are returned. Never imports plugin code.
  */
 export async function discoverPlugins(options: DiscoveryOptions): Promise<DiscoveryResult> {
-    const scan = await scanPackages(options.searchFrom, options.pluginDirs);
+    const scan = await scanPackages(options.nodeModulesDirs, options.pluginDirs);
     const result: DiscoveryResult = { plugins: [], skipped: [] };
     const skip = (skipped: SkippedPlugin & { lead?: string }): void => {
         const { lead, ...plugin } = skipped;
@@ -125,11 +125,19 @@ async function checkCandidate(
     const reasons: string[] = [];
     const compatibility = checkSdkCompatibility(manifest.sdk);
     if (!compatibility.ok) reasons.push(compatibility.reason);
-    const entryPath = resolve(packageDir, manifest.entry);
+    let entryPath = resolve(packageDir, manifest.entry);
     if (!isInside(packageDir, entryPath)) {
         reasons.push(`entry '${manifest.entry}' points outside the package`);
     } else if (!(await isFile(entryPath))) {
         reasons.push(`entry '${manifest.entry}' does not exist (${entryPath}); build the plugin or fix 'entry'`);
+    } else {
+        // What is imported is the file a symbolic link leads to: that must be inside the package too.
+        entryPath = await realpath(entryPath);
+        if (!isInside(candidate.realDir, entryPath)) {
+            reasons.push(
+                `entry '${manifest.entry}' leads outside the package (to ${entryPath}) through a symbolic link`
+            );
+        }
     }
     if (reasons.length > 0) return skipped(reasons, manifest.id);
     return { manifest, packageName, packageVersion, packageDir, entryPath };

@@ -59,26 +59,32 @@ export class InstanceAdmin {
 
     constructor(
         private readonly instances: LiveInstances,
-        private readonly host: Pick<ConnectorHost, 'testInstance' | 'catalog' | 'plugins'>,
+        private readonly host: Pick<ConnectorHost, 'testInstance' | 'catalog' | 'manifestOf' | 'use'>,
         private readonly scheduler: Pick<Scheduler, 'isBusy' | 'trigger' | 'running'>,
         private readonly state: Pick<StateStore, 'resetCheckpoint'>,
         private readonly audit: Logger
     ) {}
 
-    /** Creates a console instance; it is polled at once when enabled. */
-    create(input: InstanceInput, actor: string): SaveResult {
+    /**
+     * Creates a console instance; it is polled at once when enabled. Its connector's plugin is loaded first if no
+     * instance used it yet (plugin code runs only for connectors in use).
+     */
+    async create(input: InstanceInput, actor: string): Promise<SaveResult> {
+        await this.host.use(input.connector);
         return this.save(input, actor, undefined);
     }
 
     /** Changes a console instance; settings left empty keep their stored secrets. */
-    update(id: string, input: Omit<InstanceInput, 'id' | 'connector'>, actor: string): SaveResult {
+    async update(id: string, input: Omit<InstanceInput, 'id' | 'connector'>, actor: string): Promise<SaveResult> {
         const live = this.editable(id);
+        await this.host.use(live.connector);
         return this.save({ ...input, id, connector: live.connector }, actor, live);
     }
 
     /** Enables or disables a console instance: a disabled one is not polled, and its poll in flight stops. */
-    setEnabled(id: string, enabled: boolean, actor: string): SaveResult {
+    async setEnabled(id: string, enabled: boolean, actor: string): Promise<SaveResult> {
         const live = this.editable(id);
+        await this.host.use(live.connector);
         const stored = this.instances.store!.getInstance(id)!;
         const input = { ...stored, enabled, settings: {} };
         return this.save(input, actor, live, enabled ? 'enable' : 'disable');
@@ -236,7 +242,7 @@ export class InstanceAdmin {
     }
 
     private manifestSchema(connectorId: string): Record<string, unknown> {
-        return this.host.plugins.find(loaded => loaded.manifest.id === connectorId)?.manifest.configSchema ?? {};
+        return this.host.manifestOf(connectorId)?.configSchema ?? {};
     }
 
     private editable(id: string): LiveInstance {

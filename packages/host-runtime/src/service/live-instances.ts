@@ -92,7 +92,7 @@ export class LiveInstances {
 
     /** The config schema of a connector, from its manifest. */
     schemaOf(connectorId: string): Record<string, unknown> | undefined {
-        return this.host.plugins.find(loaded => loaded.manifest.id === connectorId)?.manifest.configSchema;
+        return this.host.manifestOf(connectorId)?.configSchema;
     }
 
     /** What the scheduler polls: every composed instance. */

@@ -21,8 +21,6 @@ export interface RuntimeServiceOptions {
     config: RuntimeConfig;
     /** Every log line goes through it; the config's secrets are registered with it before the first one. */
     loggerFactory: LoggerFactory;
-    /** Plugins are also looked for from here. */
-    cwd: string;
     env: NodeJS.ProcessEnv;
     /** Receive every poll's events (progress displays, summaries), from the first poll on. */
     listeners?: readonly PollListener[];
@@ -68,7 +66,6 @@ export class RuntimeService {
             config: { built: config },
             loggerFactory,
             env: options.env,
-            cwd: options.cwd,
             mode: 'persistent'
         });
         let service: RuntimeService | undefined;

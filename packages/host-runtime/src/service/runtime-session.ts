@@ -5,8 +5,10 @@ import type { HostInstance } from '../composition/instance-composer.js';
 import { loadRuntimeConfig } from '../config/config-loader.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { discoverPlugins, type DiscoveryResult } from '../discovery/plugin-discovery.js';
+import { installationNodeModules } from '../discovery/runtime-installation.js';
 import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { createSink, dataDirModeFor } from '../sink/create-sink.js';
+import { isInstanceStore } from '../state/instance-store.js';
 import { SqliteStateStore } from '../state/sqlite-state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
@@ -23,8 +25,6 @@ export interface RuntimeSessionOptions {
     /** Every logger of the session comes from it; the config's secrets are registered with it first. */
     loggerFactory: LoggerFactory;
     env: NodeJS.ProcessEnv;
-    /** Directory plugins are also looked for from (besides the runtime's own installation). */
-    cwd: string;
     /**
      * `persistent`: the state database (locked for the session) and the configured sink, to poll;
      * `transient`: state in memory and no sink, to compose instances without touching `dataDir` (`test`).
@@ -42,9 +42,9 @@ export async function loadConfigOrFail(path: string, env: NodeJS.ProcessEnv): Pr
     throw problemsError(`config ${resolve(path)} has ${count}:`, loaded.problems);
 }
 
-/** Finds the connector plugins installed with the runtime, in the working directory and in `pluginDirs`. */
-export function discover(cwd: string, pluginDirs: readonly string[], logger: Logger): Promise<DiscoveryResult> {
-    return discoverPlugins({ searchFrom: [RUNTIME_PACKAGE_DIR, cwd], pluginDirs, logger });
+/** Finds the connector plugins installed with the runtime and in the configured `pluginDirs`, nowhere else. */
+export async function discover(pluginDirs: readonly string[], logger: Logger): Promise<DiscoveryResult> {
+    return discoverPlugins({ nodeModulesDirs: await installationNodeModules(RUNTIME_PACKAGE_DIR), pluginDirs, logger });
 }
 
 /**
@@ -76,7 +76,7 @@ export class RuntimeSession {
         for (const secret of config.secrets) loggerFactory.registerSecret(secret);
         const logger = loggerFactory.create({ component: 'cli' });
         reportFatalErrorsTo(logger);
-        const discovery = await discover(options.cwd, config.pluginDirs, logger);
+        const discovery = await discover(config.pluginDirs, logger);
         const persistent = options.mode === 'persistent';
         const state = persistent
             ? openStateStore(config.dataDir, logger, dataDirModeFor(config.sink, config.dataDir))
@@ -91,7 +91,9 @@ export class RuntimeSession {
                 plugins: discovery.plugins,
                 state,
                 metrics,
-                loggerFactory
+                loggerFactory,
+                // The console's instances are configured too: their plugins are loaded with the file's.
+                connectorsInUse: isInstanceStore(state) ? state.listInstances().map(stored => stored.connector) : []
             });
             return new RuntimeSession(config, loggerFactory, logger, discovery, state, sink, metrics, host);
         } catch (error) {

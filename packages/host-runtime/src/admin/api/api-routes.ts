@@ -26,13 +26,13 @@ export function registerApiRoutes(app: FastifyInstance, options: AdminServerOpti
     });
     app.post('/api/instances', async (request: FastifyRequest<{ Body: Partial<InstanceInput> }>, reply) => {
         const input = inputFrom(request.body);
-        const result = admin.create({ ...input, id: String(request.body?.id ?? ''), connector: String(request.body?.connector ?? '') }, request.actor);
+        const result = await admin.create({ ...input, id: String(request.body?.id ?? ''), connector: String(request.body?.connector ?? '') }, request.actor);
         if (!result.ok) return reply.code(400).send({ ...errorBody(400, 'the instance was not saved'), problems: result.problems });
         return reply.code(201).send(instanceView(options, result.instance.id));
     });
     app.put('/api/instances/:id', async (request: FastifyRequest<{ Params: { id: string }; Body: Partial<InstanceInput> }>, reply) => {
         if (!found(request, reply)) return reply;
-        const result = admin.update(request.params.id, inputFrom(request.body), request.actor);
+        const result = await admin.update(request.params.id, inputFrom(request.body), request.actor);
         if (!result.ok) return reply.code(400).send({ ...errorBody(400, 'the instance was not saved'), problems: result.problems });
         return instanceView(options, request.params.id);
     });
@@ -44,7 +44,7 @@ export function registerApiRoutes(app: FastifyInstance, options: AdminServerOpti
     for (const enabled of [true, false]) {
         app.post(`/api/instances/:id/${enabled ? 'enable' : 'disable'}`, async (request: IdRequest, reply) => {
             if (!found(request, reply)) return reply;
-            const result = admin.setEnabled(request.params.id, enabled, request.actor);
+            const result = await admin.setEnabled(request.params.id, enabled, request.actor);
             if (!result.ok) return reply.code(409).send({ ...errorBody(409, 'the change was not saved'), problems: result.problems });
             return instanceView(options, request.params.id);
         });

@@ -76,7 +76,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminServer
         if (entry === undefined) return page(request, reply.code(400), { title: 'Add integration', section: 'integrations', notice: { kind: 'error', text: 'Choose a connector first.' } }, chooseConnectorPage(options.catalog()));
         const fields = formFields(schemaOf(connector) ?? {});
         const input = { id: first(body.id).trim(), connector, enabled: body.enabled !== undefined, pollingInterval: first(body.pollingInterval), settings: settingsFromForm(fields, body) };
-        const result = options.admin.create(input, request.actor);
+        const result = await options.admin.create(input, request.actor);
         if (result.ok) return reply.redirect(`${base(input.id)}?notice=created`, 303);
         const model = formModel(reply, 'create', connector, { ...input, settings: withoutSecrets(input.settings, fields), configuredSecrets: [] }, result.problems);
         return page(request, reply.code(400), { title: `Add ${entry.displayName}`, section: 'integrations' }, instanceFormPage(model));
@@ -103,7 +103,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminServer
         const body = request.body ?? {};
         const fields = formFields(schemaOf(live.connector) ?? {});
         const input = { enabled: body.enabled !== undefined, pollingInterval: first(body.pollingInterval), settings: settingsFromForm(fields, body), clearSecrets: clearedSecrets(fields, body) };
-        const result = options.admin.update(live.id, input, request.actor);
+        const result = await options.admin.update(live.id, input, request.actor);
         if (result.ok) return reply.redirect(`${base(live.id)}?notice=saved`, 303);
         const model = formModel(reply, 'edit', live.connector, { id: live.id, ...input, settings: withoutSecrets(input.settings, fields), configuredSecrets: live.configuredSecrets }, result.problems);
         return page(request, reply.code(400), { title: `Edit ${live.id}`, section: 'integrations' }, instanceFormPage(model));
@@ -123,7 +123,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminServer
     });
     for (const enabled of [true, false]) {
         app.post(`/integrations/:id/${enabled ? 'enable' : 'disable'}`, async (request: IdRequest, reply) => {
-            const result = options.admin.setEnabled(request.params.id, enabled, request.actor);
+            const result = await options.admin.setEnabled(request.params.id, enabled, request.actor);
             if (!result.ok) throw new AdminActionError(409, result.problems.map(p => p.message).join('; '));
             return reply.redirect(`${base(request.params.id)}?notice=${enabled ? 'enabled' : 'disabled'}`, 303);
         });

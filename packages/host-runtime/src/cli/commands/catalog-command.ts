@@ -29,7 +29,7 @@ export function addCatalogCommand(program: Command, context: CliContext): void {
         );
 }
 
-/** Discovers the plugins (installed with the runtime, in the working directory, in pluginDirs) and lists them. */
+/** Discovers the plugins (installed with the runtime, in pluginDirs) and lists them, from their manifests alone. */
 export async function catalogCommand(io: CliIo, options: CatalogOptions): Promise<number> {
     // Only problems are logged: the listing is the output.
     const logging = setUpLogging(io, options, 'warn');
@@ -38,7 +38,7 @@ export async function catalogCommand(io: CliIo, options: CatalogOptions): Promis
         options.config === undefined
             ? []
             : (await loadConfigOrFail(resolve(io.cwd, options.config), io.env)).pluginDirs;
-    const { plugins } = await discover(io.cwd, pluginDirs, logger);
+    const { plugins } = await discover(pluginDirs, logger);
     const entries = buildCatalog(plugins);
     if (options.json === true) io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     else io.stdout.write(formatCatalog(entries, { width: Math.min(120, io.stdout.columns || 100) }));

@@ -44,7 +44,6 @@ export async function pollCommand(io: CliIo, instanceId: string, options: PollOp
         loggerFactory: logging.loggerFactory,
         onConfig: config => applyConfigLogging(logging, config.log),
         env: io.env,
-        cwd: io.cwd,
         mode: 'persistent'
     });
     const stop = new AbortController();

@@ -42,7 +42,6 @@ export async function testCommand(io: CliIo, instanceId: string, options: TestOp
         loggerFactory: logging.loggerFactory,
         onConfig: config => applyConfigLogging(logging, config.log),
         env: io.env,
-        cwd: io.cwd,
         mode: 'transient'
     });
     try {

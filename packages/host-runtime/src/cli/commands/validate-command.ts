@@ -32,7 +32,7 @@ export function addValidateCommand(program: Command, context: CliContext): void 
 export async function validateCommand(io: CliIo, options: ValidateOptions): Promise<number> {
     const logging = setUpLogging(io, options, 'warn');
     const logger = logging.loggerFactory.create({ component: 'cli' });
-    const check = await checkConfigFile(resolve(io.cwd, options.config), io.env, io.cwd, logger);
+    const check = await checkConfigFile(resolve(io.cwd, options.config), io.env, logger);
     if (check.problems.length === 0 && check.config !== undefined) {
         writeLine(io.stdout, `OK ${check.path}: ${summary(check.config)}`);
         return EXIT_OK;
