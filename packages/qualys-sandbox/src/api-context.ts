@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatQualysDate } from './qualys-date.js';
 import type { SandboxEndpoint } from './rate-limiter.js';
+import type { HostileFault } from './hostile-content.js';
 import type { RequestParams } from './request-params.js';
 import type { SandboxRequestRecord } from './request-log.js';
 import { ResponseStream, type StreamFault } from './response-stream.js';
@@ -25,6 +26,8 @@ export interface ApiContext {
     record: SandboxRequestRecord;
     /** Reset/truncate fault to apply while streaming, if one was injected for this request. */
     streamFault?: StreamFault;
+    /** A hostile response to send instead of a well-formed one, if one was injected for this request. */
+    hostile?: HostileFault;
 }
 
 /**

@@ -5,6 +5,7 @@ import { type ApiContext, type ApiHandler, sendSimpleReturn, sendXml } from './a
 import type { FaultInjector } from './fault-injector.js';
 import { answerWithFault, concurrencyText, rateLimitText, type SimpleReplier } from './fault-responses.js';
 import { handleHostDetections } from './hld-handler.js';
+import { isHostileFault } from './hostile-content.js';
 import { handleKnowledgeBase } from './kb-handler.js';
 import { formatQualysDate } from './qualys-date.js';
 import type { RateLimiter, SandboxEndpoint } from './rate-limiter.js';
@@ -153,7 +154,8 @@ export async function handleApiRequest(
         baseUrl,
         username: credentials.username,
         record,
-        streamFault
+        streamFault,
+        hostile: fault !== undefined && isHostileFault(fault) ? fault : undefined
     };
     try {
         await handler(ctx);

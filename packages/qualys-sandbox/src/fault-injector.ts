@@ -1,3 +1,4 @@
+import { HOSTILE_FAULT_TYPES, type HostileFault } from './hostile-content.js';
 import type { SandboxEndpoint } from './rate-limiter.js';
 
 /** Which requests a fault applies to, and how often it fires. */
@@ -22,9 +23,13 @@ export interface FaultTargeting {
  * - `slow-first-byte`: holds the response head for `delayMs` (the call counts as running meanwhile)
  *
  * For KnowledgeBase and scan responses `afterHosts` counts VULN / SCAN records.
+ *
+ * And the hostile responses of {@link HostileFault}: `entity-declarations`, `external-entity`, `deep-nesting`,
+ * `huge-text` (host detection only) and `huge-skipped`.
  */
 export type SandboxFault = FaultTargeting &
     (
+        | HostileFault
         | { type: 'rate-limit'; toWaitSec?: number }
         | { type: 'concurrency-limit' }
         | { type: 'server-error'; status?: number }
@@ -44,7 +49,8 @@ export const FAULT_TYPES: readonly SandboxFault['type'][] = [
     'truncate',
     'simple-return',
     'registration-required',
-    'slow-first-byte'
+    'slow-first-byte',
+    ...HOSTILE_FAULT_TYPES
 ];
 
 /** A queued fault with its remaining budget. */
@@ -125,7 +131,17 @@ export class FaultInjector {
         const fault = value as Record<string, unknown>;
         const type = fault.type as SandboxFault['type'];
         if (!FAULT_TYPES.includes(type)) throw new TypeError(`fault type must be one of ${FAULT_TYPES.join(', ')}`);
-        const numberFields = ['times', 'onRequest', 'toWaitSec', 'status', 'afterHosts', 'delayMs', 'code'];
+        const numberFields = [
+            'times',
+            'onRequest',
+            'toWaitSec',
+            'status',
+            'afterHosts',
+            'delayMs',
+            'code',
+            'depth',
+            'sizeMb'
+        ];
         for (const field of numberFields) {
             if (
                 fault[field] !== undefined &&
@@ -142,6 +158,9 @@ export class FaultInjector {
         }
         if (type === 'slow-first-byte' && typeof fault.delayMs !== 'number')
             throw new TypeError('slow-first-byte needs delayMs');
+        if (type === 'huge-text' && fault.endpoint !== 'hld') {
+            throw new TypeError('huge-text goes into a RESULTS: it needs endpoint hld');
+        }
         if (
             type === 'server-error' &&
             fault.status !== undefined &&

@@ -2,8 +2,18 @@ import { type ApiContext, beginXml, nextPageQuery } from './api-context.js';
 import { compileFilter, type DetectionFilter } from './detection-filter.js';
 import type { DetectionStatus } from './detection-model.js';
 import { type HldShowOptions, hostXml } from './hld-xml.js';
+import { type HostileFault, hostileDoctype } from './hostile-content.js';
 import { formatQualysDate } from './qualys-date.js';
 import { ParamError, type RequestParams } from './request-params.js';
+import {
+    declaresEntities,
+    deepNesting,
+    entityReference,
+    hugeSize,
+    writeFiller,
+    writeHugeSkipped
+} from './hostile-content.js';
+import type { ResponseStream } from './response-stream.js';
 import { CONFIDENTIAL_COMMENT, doctype, XML_DECLARATION } from './simple-return.js';
 import { cdata, escapeXml } from './xml-text.js';
 
@@ -109,6 +119,32 @@ function requestEcho(ctx: ApiContext, datetime: string): string {
 }
 
 /**
+ * The first host of a page under a hostile fault: with the entity reference and the deep nesting after its ID, or
+ * with its first RESULTS replaced by a huge text node. Resolves false when the client went away.
+ */
+async function writeHostileHost(out: ResponseStream, xml: string, hostile: HostileFault): Promise<boolean> {
+    const afterId = xml.indexOf('</ID>\n') + '</ID>\n'.length;
+    const host =
+        xml.slice(0, afterId) + entityReference(hostile, '        ') + deepNesting(hostile) + xml.slice(afterId);
+    if (hostile.type !== 'huge-text') {
+        out.write(host);
+        return true;
+    }
+    const open = host.indexOf('<RESULTS>');
+    const [head, tail] =
+        open >= 0
+            ? [host.slice(0, open + '<RESULTS>'.length), host.slice(host.indexOf('</RESULTS>', open))]
+            : [
+                  host.slice(0, host.indexOf('<STATUS>')) + '<RESULTS>',
+                  '</RESULTS>\n' + host.slice(host.indexOf('<STATUS>'))
+              ];
+    out.write(head);
+    if (!(await writeFiller(out, hugeSize(hostile)))) return false;
+    out.write(tail);
+    return true;
+}
+
+/**
  * Host List Detection: streams HOST_LIST_VM_DETECTION_OUTPUT host by host. Hosts without matching detections
  * are skipped; when more matching hosts remain after `truncation_limit` hosts, a 1980 WARNING carries the next
  * page's URL (`id_min` = last host id + 1).
@@ -128,19 +164,19 @@ export async function handleHostDetections(ctx: ApiContext): Promise<void> {
     const filter = compileFilter(query.filter);
     const { tenant, record } = ctx;
     const datetime = formatQualysDate(tenant.nowSec());
+    const { hostile } = ctx;
     const out = beginXml(ctx);
-    out.write(
-        XML_DECLARATION +
-            doctype(
-                'HOST_LIST_VM_DETECTION_OUTPUT',
-                ctx.baseUrl,
-                '/api/2.0/fo/asset/host/vm/detection/host_list_vm_detection_output.dtd'
-            )
+    const standard = doctype(
+        'HOST_LIST_VM_DETECTION_OUTPUT',
+        ctx.baseUrl,
+        '/api/2.0/fo/asset/host/vm/detection/host_list_vm_detection_output.dtd'
     );
+    out.write(XML_DECLARATION + hostileDoctype(hostile, 'HOST_LIST_VM_DETECTION_OUTPUT', standard));
     out.write('<HOST_LIST_VM_DETECTION_OUTPUT>\n');
     if (query.echoRequest) out.write(requestEcho(ctx, datetime));
     out.write(`  <RESPONSE>\n    <DATETIME>${datetime}</DATETIME>\n`);
     if (await out.fireFaultIfDue()) return;
+    if (!(await writeHugeSkipped(out, hostile))) return;
     const limit = query.truncationLimit;
     let lastId = 0;
     let more = false;
@@ -148,12 +184,16 @@ export async function handleHostDetections(ctx: ApiContext): Promise<void> {
         const events = tenant.hostEvents(index);
         const detections = tenant.matchingDetections(index, filter, events);
         if (detections.length === 0) continue;
+        // A page that declares entities ends after one host, without a WARNING: it looks like the last page.
+        if (declaresEntities(hostile) && record.hostsWritten >= 1) break;
         if (limit > 0 && record.hostsWritten >= limit) {
             more = true;
             break;
         }
         if (record.hostsWritten === 0) out.write('    <HOST_LIST>\n');
-        out.write(hostXml(tenant, tenant.host(index, events), detections, query.show));
+        const xml = hostXml(tenant, tenant.host(index, events), detections, query.show);
+        if (record.hostsWritten > 0 || hostile === undefined) out.write(xml);
+        else if (!(await writeHostileHost(out, xml, hostile))) return;
         lastId = tenant.hostIdAt(index);
         record.hostsWritten = record.records = record.hostsWritten + 1;
         // Real servers emit keep-alive comments while a long document is produced; parsers must skip them.

@@ -25,6 +25,7 @@ export {
     type PendingFault,
     type SandboxFault
 } from './fault-injector.js';
+export { ENTITY_PAYLOAD, HOSTILE_FAULT_TYPES, type HostileFault } from './hostile-content.js';
 export { SandboxRequestLog, type SandboxRequestRecord } from './request-log.js';
 export {
     DEFAULT_RATE_LIMIT,

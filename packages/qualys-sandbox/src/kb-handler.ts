@@ -3,6 +3,7 @@ import { inRanges, normalizeRanges } from './detection-filter.js';
 import { type KbDetails, vulnXml } from './kb-xml.js';
 import { formatQualysDate } from './qualys-date.js';
 import type { RequestParams } from './request-params.js';
+import { deepNesting, entityReference, hostileDoctype, writeHugeSkipped } from './hostile-content.js';
 import { CONFIDENTIAL_COMMENT, doctype, XML_DECLARATION } from './simple-return.js';
 
 /** Documented KnowledgeBase parameters; unimplemented ones are accepted and ignored. */
@@ -65,16 +66,16 @@ export async function handleKnowledgeBase(ctx: ApiContext): Promise<void> {
     const { kb } = ctx.tenant;
     const datetime = formatQualysDate(ctx.tenant.nowSec());
     const out = beginXml(ctx);
-    out.write(
-        XML_DECLARATION +
-            doctype(
-                'KNOWLEDGE_BASE_VULN_LIST_OUTPUT',
-                ctx.baseUrl,
-                '/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd'
-            )
+    const standard = doctype(
+        'KNOWLEDGE_BASE_VULN_LIST_OUTPUT',
+        ctx.baseUrl,
+        '/api/2.0/fo/knowledge_base/vuln/knowledge_base_vuln_list_output.dtd'
     );
+    out.write(XML_DECLARATION + hostileDoctype(ctx.hostile, 'KNOWLEDGE_BASE_VULN_LIST_OUTPUT', standard));
     out.write(`<KNOWLEDGE_BASE_VULN_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>${datetime}</DATETIME>\n`);
     if (await out.fireFaultIfDue()) return;
+    out.write(entityReference(ctx.hostile, '    ') + deepNesting(ctx.hostile));
+    if (!(await writeHugeSkipped(out, ctx.hostile))) return;
     const listTag = query.details === 'None' ? 'ID_SET' : 'VULN_LIST';
     for (let index = 0; index < kb.qids.length; index++) {
         const qid = kb.qids[index];

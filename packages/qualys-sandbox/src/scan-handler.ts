@@ -2,6 +2,7 @@ import { type ApiContext, beginXml } from './api-context.js';
 import { formatQualysDate as date, formatScanDuration } from './qualys-date.js';
 import type { RequestParams } from './request-params.js';
 import { SCAN_STATES, type ScanState, type SyntheticScan } from './scan-catalog.js';
+import { deepNesting, entityReference, hostileDoctype, writeHugeSkipped } from './hostile-content.js';
 import { CONFIDENTIAL_COMMENT, doctype, XML_DECLARATION } from './simple-return.js';
 import { cdata, cdataElement, escapeXml } from './xml-text.js';
 
@@ -100,9 +101,12 @@ export async function handleScanList(ctx: ApiContext): Promise<void> {
     const query = parseScanQuery(ctx.params, ctx.tenant.nowSec());
     const scans = selectScans(ctx.tenant.scans.list(), query);
     const out = beginXml(ctx);
-    out.write(XML_DECLARATION + doctype('SCAN_LIST_OUTPUT', ctx.baseUrl, '/api/2.0/fo/scan/scan_list_output.dtd'));
+    const standard = doctype('SCAN_LIST_OUTPUT', ctx.baseUrl, '/api/2.0/fo/scan/scan_list_output.dtd');
+    out.write(XML_DECLARATION + hostileDoctype(ctx.hostile, 'SCAN_LIST_OUTPUT', standard));
     out.write(`<SCAN_LIST_OUTPUT>\n  <RESPONSE>\n    <DATETIME>${date(ctx.tenant.nowSec())}</DATETIME>\n`);
     if (await out.fireFaultIfDue()) return;
+    out.write(entityReference(ctx.hostile, '    ') + deepNesting(ctx.hostile));
+    if (!(await writeHugeSkipped(out, ctx.hostile))) return;
     if (scans.length > 0) out.write('    <SCAN_LIST>\n');
     for (const scan of scans) {
         out.write(scanXml(scan, query));

@@ -124,7 +124,11 @@ describe('SyntheticTenant on the wall clock', () => {
 
     it('moves to an explicit time but never backwards', () => {
         const tenant = new SyntheticTenant({ hosts: 5, startTime: new Date('2025-01-01T00:00:00Z') });
-        expect(tenant.advance({ to: new Date('2025-01-02T00:00:00Z') }).now.toISOString()).to.equal('2025-01-02T00:00:00.000Z');
-        expect(tenant.advance({ to: new Date('2024-01-01T00:00:00Z') }).now.toISOString()).to.equal('2025-01-02T00:00:01.000Z');
+        expect(tenant.advance({ to: new Date('2025-01-02T00:00:00Z') }).now.toISOString()).to.equal(
+            '2025-01-02T00:00:00.000Z'
+        );
+        expect(tenant.advance({ to: new Date('2024-01-01T00:00:00Z') }).now.toISOString()).to.equal(
+            '2025-01-02T00:00:01.000Z'
+        );
     });
 });
