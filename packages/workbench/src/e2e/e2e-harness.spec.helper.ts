@@ -1,5 +1,6 @@
-import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import type { Artifact } from '@signal-connectors/connector-sdk';
 import type { QualysCheckpoint } from '@signal-connectors/qualys-plugin';
@@ -118,6 +119,24 @@ export class E2eEnvironment {
         return this.cli(['poll', INSTANCE_ID, ...extraArgs]);
     }
 
+    /**
+     * `signal-client poll qualys-test` with its peak resident set size measured in the process itself
+     * (`process.resourceUsage().maxRSS` as it exits) and the poll's wall time. `env` is added to the environment.
+     */
+    async measuredPoll(env: Record<string, string> = {}, timeoutMs = 60_000): Promise<MeasuredPoll> {
+        const peakFile = join(this.cwd, `peak-rss-${Date.now()}`);
+        const started = performance.now();
+        const result = await runCli(['poll', INSTANCE_ID], {
+            cwd: this.cwd,
+            env: { ...this.env, ...measuredEnv(peakFile), ...env },
+            timeoutMs
+        });
+        const wallMs = performance.now() - started;
+        const peakRssBytes = Number(await readFile(peakFile, 'utf8').catch(() => 'NaN'));
+        await rm(peakFile, { force: true });
+        return { result, peakRssBytes, wallMs };
+    }
+
     /** Every artifact written so far, across day files and polls, in write order ([] before the first write). */
     async artifacts(): Promise<Artifact<Record<string, unknown>>[]> {
         const exists = await stat(this.artifactsDir).then(
@@ -163,6 +182,21 @@ export class E2eEnvironment {
         await this.sandbox.close();
         await this.removeDir();
     }
+}
+
+/** A poll with what it cost. */
+export interface MeasuredPoll {
+    result: CliResult;
+    /** Peak resident set size of the CLI process, in bytes (NaN when it died before it could say). */
+    peakRssBytes: number;
+    /** From start to exit, in ms: how long the poll took to deliver everything, recovery included. */
+    wallMs: number;
+}
+
+/** The environment that makes a CLI process report its peak RSS to `peakFile` (see `peak-rss.spec.helper.ts`). */
+export function measuredEnv(peakFile: string): Record<string, string> {
+    const preload = pathToFileURL(join(import.meta.dirname, 'peak-rss.spec.helper.js')).href;
+    return { NODE_OPTIONS: `--import=${preload}`, SIGNAL_TEST_PEAK_RSS_FILE: peakFile };
 }
 
 /** The detection key of every finding among `artifacts`, one per finding, duplicates kept, in order. */
