@@ -10,10 +10,8 @@ import type { ProgressTracker } from '../service/progress-tracker.js';
 import type { StateStore } from '../state/state-store.js';
 import { describeInstance, type InstanceView } from './instance-view.js';
 
-/** What the admin listener serves: the service's parts it shows and acts on. */
-export interface AdminServerOptions {
-    /** `host:port`; port 0 picks a free one. */
-    listen: string;
+/** What the admin pages and API show and act on: the service's parts. */
+export interface AdminContext {
     logger: Logger;
     settings: Pick<AdminConfig, 'allowedHosts' | 'publicMetrics' | 'manualTriggers'>;
     /** The admin token (API clients send it as a bearer token; the login form takes it). */
@@ -32,13 +30,19 @@ export interface AdminServerOptions {
     redactValue: <T>(value: T) => T;
 }
 
+/** The admin listener: where it listens, and what it serves. */
+export interface AdminServerOptions extends AdminContext {
+    /** `host:port`; port 0 picks a free one. */
+    listen: string;
+}
+
 /** Every instance's view, in registry order. */
-export function instanceViews(options: AdminServerOptions): InstanceView[] {
+export function instanceViews(options: AdminContext): InstanceView[] {
     return options.instances.list().map(live => instanceView(options, live.id)!);
 }
 
 /** One instance's view, or undefined when there is no such instance. */
-export function instanceView(options: AdminServerOptions, id: string): InstanceView | undefined {
+export function instanceView(options: AdminContext, id: string): InstanceView | undefined {
     const live = options.instances.get(id);
     if (live === undefined) return undefined;
     return options.redactValue(

@@ -27,7 +27,7 @@ export interface RuntimeServiceOptions {
     /** When the configured admin port is taken, listen on a free port instead of failing (the demo). */
     adminPortFallback?: boolean;
     /** Called once everything is composed and before the first poll (e.g. to read a checkpoint). */
-    onComposed?: (service: RuntimeService) => void | Promise<void>;
+    onComposed?: (session: RuntimeSession) => void | Promise<void>;
 }
 
 /**
@@ -37,20 +37,28 @@ export interface RuntimeServiceOptions {
  * in-flight polls stopped at a batch boundary, admin listener closed; {@link close} releases state and sink.
  */
 export class RuntimeService {
+    /** Every instance the service runs: the file's and the console's. */
+    readonly instances: LiveInstances;
+    /** What the console and the admin API do to instances. */
+    readonly admin: InstanceAdmin;
+    readonly scheduler: Scheduler;
+    readonly runner: PollRunner;
     private closed = false;
 
     private constructor(
         readonly session: RuntimeSession,
-        readonly instances: LiveInstances,
-        readonly admin: InstanceAdmin,
-        readonly scheduler: Scheduler,
-        readonly runner: PollRunner,
+        parts: ServiceParts,
         readonly logs: InstanceLogBook,
         /** Absent when the config turns the admin listener off. */
         readonly adminServer: AdminServer | undefined,
         /** Where the generated admin token is kept, if it is. */
         readonly tokenFile: string | undefined
-    ) {}
+    ) {
+        this.instances = parts.instances;
+        this.admin = parts.admin;
+        this.scheduler = parts.scheduler;
+        this.runner = parts.runner;
+    }
 
     /**
      * Composes and starts the service. Refuses (with a {@link ServiceError}) a config whose file instances have
@@ -68,81 +76,20 @@ export class RuntimeService {
             env: options.env,
             mode: 'persistent'
         });
-        let service: RuntimeService | undefined;
+        let parts: ServiceParts | undefined;
         try {
-            service = RuntimeService.compose(session, logs, options);
-            await options.onComposed?.(service);
-            await service.listen(options);
-            service.scheduler.start();
-            service.adminServer?.setReady(true);
+            parts = composeParts(session, options);
+            await options.onComposed?.(session);
+            const listener = await listenAdmin(session, parts, logs, options);
+            const service = new RuntimeService(session, parts, logs, listener?.server, listener?.tokenFile);
+            parts.scheduler.start();
+            listener?.server.setReady(true);
             return service;
         } catch (error) {
-            await service?.stop(0);
+            await parts?.scheduler.stop({ timeoutMs: 0 });
             await session.close({ force: true });
             throw error;
         }
-    }
-
-    private static compose(session: RuntimeSession, logs: InstanceLogBook, options: RuntimeServiceOptions): RuntimeService {
-        const { host, state, sink, metrics, logger, config } = session;
-        const where = config.sourcePath ?? 'the config';
-        if (host.problems.length > 0) {
-            throw new ServiceError(`not starting: ${where} has ${plural(host.problems.length, 'problem')}:`, {
-                details: [...host.problems.map(formatProblem), 'fix them (signal-client validate lists them all), then start again']
-            });
-        }
-        const store = isInstanceStore(state) ? state : undefined;
-        const box = config.admin.secretKey === undefined ? undefined : new SecretBox(config.admin.secretKey);
-        const instances = new LiveInstances(host, store, box, logger);
-        if (instances.list().length === 0 && !config.admin.enabled) {
-            throw new ServiceError(`not starting: ${where} configures no instances`, {
-                details: ['add one under instances: (signal-client catalog lists the connectors and their settings)']
-            });
-        }
-        const runner = new PollRunner({ state, sink, clock: host.clock, redact: text => host.redact(text) });
-        runner.addListener(metrics.onPollEvent);
-        for (const listener of options.listeners ?? []) runner.addListener(listener);
-        metrics.trackInstances(state, () => instances.schedulable().map(i => ({ id: i.id, connector: i.connectorId })));
-        const scheduler = new Scheduler(instances.schedulable(), {
-            runner,
-            state,
-            clock: host.clock,
-            logger,
-            maxConcurrentPolls: config.maxConcurrentPolls
-        });
-        instances.attach(scheduler);
-        const audit = session.loggerFactory.create({ component: 'audit' });
-        const admin = new InstanceAdmin(instances, host, scheduler, state, audit);
-        return new RuntimeService(session, instances, admin, scheduler, runner, logs, undefined, undefined);
-    }
-
-    private async listen(options: RuntimeServiceOptions): Promise<void> {
-        const { config, logger, host, state, metrics } = this.session;
-        if (!config.admin.enabled) return;
-        const token = loadAdminToken(config);
-        host.loggerFactory.registerSecret(token.token);
-        const progress = new ProgressTracker();
-        this.runner.addListener(progress.onPollEvent);
-        const make = (listen: string): AdminServer =>
-            new AdminServer({
-                listen,
-                logger,
-                settings: config.admin,
-                token: token.token,
-                ...(token.path === undefined ? {} : { tokenFile: token.path }),
-                instances: this.instances,
-                admin: this.admin,
-                scheduler: this.scheduler,
-                state,
-                metrics,
-                catalog: () => host.catalog(),
-                progress,
-                logs: this.logs,
-                redactValue: value => host.redactValue(value)
-            });
-        const server = await startAdmin(make, config.admin.listen, options.adminPortFallback === true, this.session);
-        Object.assign(this, { adminServer: server, tokenFile: token.path });
-        if (token.source === 'generated') logger.info(`Generated the admin token in ${token.path} (mode 0600)`);
     }
 
     /** The admin listener's URL, once listening. */
@@ -172,6 +119,83 @@ export class RuntimeService {
         this.closed = true;
         await this.session.close(options);
     }
+}
+
+/** The service's working parts, composed before anything listens or polls. */
+interface ServiceParts {
+    instances: LiveInstances;
+    admin: InstanceAdmin;
+    scheduler: Scheduler;
+    runner: PollRunner;
+}
+
+/** Instances (the file's and the console's), the poll runner, the scheduler and what the console acts through. */
+function composeParts(session: RuntimeSession, options: RuntimeServiceOptions): ServiceParts {
+    const { host, state, sink, metrics, logger, config } = session;
+    const where = config.sourcePath ?? 'the config';
+    if (host.problems.length > 0) {
+        throw new ServiceError(`not starting: ${where} has ${plural(host.problems.length, 'problem')}:`, {
+            details: [...host.problems.map(formatProblem), 'fix them (signal-client validate lists them all), then start again']
+        });
+    }
+    const store = isInstanceStore(state) ? state : undefined;
+    const box = config.admin.secretKey === undefined ? undefined : new SecretBox(config.admin.secretKey);
+    const instances = new LiveInstances(host, store, box, logger);
+    if (instances.list().length === 0 && !config.admin.enabled) {
+        throw new ServiceError(`not starting: ${where} configures no instances`, {
+            details: ['add one under instances: (signal-client catalog lists the connectors and their settings)']
+        });
+    }
+    const runner = new PollRunner({ state, sink, clock: host.clock, redact: text => host.redact(text) });
+    runner.addListener(metrics.onPollEvent);
+    for (const listener of options.listeners ?? []) runner.addListener(listener);
+    metrics.trackInstances(state, () => instances.schedulable().map(i => ({ id: i.id, connector: i.connectorId })));
+    const scheduler = new Scheduler(instances.schedulable(), {
+        runner,
+        state,
+        clock: host.clock,
+        logger,
+        maxConcurrentPolls: config.maxConcurrentPolls
+    });
+    instances.attach(scheduler);
+    const audit = session.loggerFactory.create({ component: 'audit' });
+    const admin = new InstanceAdmin(instances, host, scheduler, state, audit);
+    return { instances, admin, scheduler, runner };
+}
+
+/** Starts the admin listener (API and console) unless the config turns it off; the token is loaded or generated. */
+async function listenAdmin(
+    session: RuntimeSession,
+    parts: ServiceParts,
+    logs: InstanceLogBook,
+    options: RuntimeServiceOptions
+): Promise<{ server: AdminServer; tokenFile: string | undefined } | undefined> {
+    const { config, logger, host, state, metrics } = session;
+    if (!config.admin.enabled) return undefined;
+    const token = loadAdminToken(config);
+    host.loggerFactory.registerSecret(token.token);
+    const progress = new ProgressTracker();
+    parts.runner.addListener(progress.onPollEvent);
+    const make = (listen: string): AdminServer =>
+        new AdminServer({
+            listen,
+            logger,
+            settings: config.admin,
+            token: token.token,
+            ...(token.path === undefined ? {} : { tokenFile: token.path }),
+            instances: parts.instances,
+            admin: parts.admin,
+            scheduler: parts.scheduler,
+            state,
+            metrics,
+            catalog: () => host.catalog(),
+            progress,
+            logs,
+            redactValue: value => host.redactValue(value)
+        });
+    const server = await startAdmin(make, config.admin.listen, options.adminPortFallback === true, session);
+    if (token.source === 'generated') logger.info(`Generated the admin token in ${token.path} (mode 0600)`);
+    return { server, tokenFile: token.path };
 }
 
 /** Starts the admin listener; a taken port fails with advice, or (demo) falls back to a free port. */

@@ -9,7 +9,7 @@ import {
     formatTimestamp,
     plural,
     type PollReport,
-    type RuntimeService,
+    type RuntimeSession,
     serveUntilStopped,
     writeLine
 } from '@signal-connectors/host-runtime';
@@ -33,8 +33,7 @@ export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptio
     try {
         const config = demoConfig({ cwd: io.cwd, sandbox, pollingInterval: options.polls === undefined ? '1m' : '2s' });
         let resuming = false;
-        const onComposed = (service: RuntimeService): void => {
-            const { session } = service;
+        const onComposed = (session: RuntimeSession): void => {
             if (session.host.instance(DEMO_INSTANCE_ID) === undefined) {
                 throw CliError.withProblems(
                     'the demo cannot run its Qualys instance (is @signal-connectors/qualys-plugin installed and built?):',

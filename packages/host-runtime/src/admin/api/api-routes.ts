@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InstanceInput } from '../../service/instance-admin.js';
-import { instanceView, instanceViews, type AdminServerOptions } from '../admin-context.js';
+import { instanceView, instanceViews, type AdminContext } from '../admin-context.js';
 import type { TriggerLimit } from '../trigger-limit.js';
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -10,7 +10,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
  * polls, run history and recent log lines. Bodies and answers are JSON; a refusal is `{ error: { status, message } }`
  * and a rejected save `{ error, problems: [{ path, message, hint }] }`.
  */
-export function registerApiRoutes(app: FastifyInstance, options: AdminServerOptions, limit: TriggerLimit): void {
+export function registerApiRoutes(app: FastifyInstance, options: AdminContext, limit: TriggerLimit): void {
     const { admin } = options;
     const found = (request: IdRequest, reply: FastifyReply): boolean => {
         if (options.instances.get(request.params.id) !== undefined) return true;

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminServerOptions } from '../admin-context.js';
+import type { AdminContext } from '../admin-context.js';
 import { layout } from '../console/layout.js';
 import { loginPage } from '../console/login-page.js';
 import { AdminAccess } from './admin-access.js';
 
 /** Prefix of the console's cookies. */
 export const SESSION_COOKIE_PREFIX = 'signal_';
+/** The cookie holding a browser's login session. */
+export const SESSION_COOKIE_NAME = `${SESSION_COOKIE_PREFIX}session`;
 
 type LoginRequest = FastifyRequest<{ Querystring: { code?: string; next?: string }; Body: { token?: string; next?: string } }>;
 
@@ -14,7 +16,7 @@ type LoginRequest = FastifyRequest<{ Querystring: { code?: string; next?: string
  * `POST /logout`. A successful login sets an HttpOnly, SameSite=Strict session cookie; failed attempts are
  * rate-limited.
  */
-export function registerLoginRoutes(app: FastifyInstance, access: AdminAccess, options: AdminServerOptions): void {
+export function registerLoginRoutes(app: FastifyInstance, access: AdminAccess, options: AdminContext): void {
     const show = (reply: FastifyReply, next: string, problem?: string, status = 200) =>
         reply
             .code(status)
@@ -23,8 +25,12 @@ export function registerLoginRoutes(app: FastifyInstance, access: AdminAccess, o
             .send(layout({ title: 'Log in', section: 'login' }, loginPage({ next, tokenFile: options.tokenFile, problem })));
     const logIn = (request: FastifyRequest, reply: FastifyReply, next: string, how: string) => {
         const session = access.openSession();
-        void reply.setCookie(`${SESSION_COOKIE_PREFIX}session`, session, { path: '/', httpOnly: true, sameSite: 'strict' });
-        options.logger.info(`Audit: ${AdminAccess.sessionLabel(session)} logged in with ${how}`, { audit: true, action: 'login' });
+        void reply.setCookie(SESSION_COOKIE_NAME, session, { path: '/', httpOnly: true, sameSite: 'strict' });
+        options.logger.info(`Audit: ${AdminAccess.sessionLabel(session)} logged in with ${how}`, {
+            audit: true,
+            actor: AdminAccess.sessionLabel(session),
+            action: 'login'
+        });
         return reply.redirect(safeNext(next), 303);
     };
 
@@ -43,8 +49,12 @@ export function registerLoginRoutes(app: FastifyInstance, access: AdminAccess, o
         return show(reply, next, 'That is not the admin token.', 401);
     });
     app.post('/logout', async (request, reply) => {
-        access.closeSession(request.cookies[`${SESSION_COOKIE_PREFIX}session`]);
-        void reply.clearCookie(`${SESSION_COOKIE_PREFIX}session`, { path: '/' });
+        const session = request.cookies[SESSION_COOKIE_NAME];
+        access.closeSession(session);
+        if (request.sessionAuth) {
+            options.logger.info(`Audit: ${request.actor} logged out`, { audit: true, actor: request.actor, action: 'logout' });
+        }
+        void reply.clearCookie(SESSION_COOKIE_NAME, { path: '/' });
         return reply.redirect('/login', 303);
     });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConfigProblem } from '@signal-connectors/connector-sdk';
 import { AdminActionError } from '../../service/instance-admin.js';
-import { instanceView, instanceViews, type AdminServerOptions } from '../admin-context.js';
+import { instanceView, instanceViews, type AdminContext } from '../admin-context.js';
 import type { TriggerLimit } from '../trigger-limit.js';
 import { catalogPage } from './catalog-page.js';
 import { clearedSecrets, formFields, settingsFromForm, type FormBody } from './config-form.js';
@@ -31,7 +31,7 @@ const NOTICES: Record<string, string> = {
  * Catalog. Plain HTML forms with a CSRF token; the small script only refreshes live parts and submits the connector
  * choice.
  */
-export function registerConsoleRoutes(app: FastifyInstance, options: AdminServerOptions, limit: TriggerLimit): void {
+export function registerConsoleRoutes(app: FastifyInstance, options: AdminContext, limit: TriggerLimit): void {
     const page = (request: FastifyRequest, reply: FastifyReply, frame: Omit<PageFrame, 'csrf'>, content: SafeHtml) =>
         reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(layout({ ...frame, csrf: csrfToken(reply) }, content));
     const notice = (request: FastifyRequest<{ Querystring: { notice?: string } }>): PageFrame['notice'] => {
