@@ -65,6 +65,8 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
                 objectSrc: ["'none'"]
             }
         },
+        // Older browsers that ignore frame-ancestors: no framing either.
+        frameguard: { action: 'deny' },
         // Plain HTTP on loopback: HSTS would pin every other local service of this host to HTTPS.
         strictTransportSecurity: false,
         // same-origin, not no-referrer: with no-referrer Chromium sends 'Origin: null' on form posts.

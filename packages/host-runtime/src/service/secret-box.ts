@@ -44,7 +44,10 @@ export class SecretBox {
             throw new SecretBoxError(`the stored secrets of '${instanceId}' are in an unknown format`);
         const bytes = Buffer.from(payload, 'base64');
         try {
-            const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
+            if (bytes.length < IV_BYTES + TAG_BYTES) throw new Error('truncated');
+            const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES), {
+                authTagLength: TAG_BYTES
+            });
             decipher.setAAD(Buffer.from(instanceId, 'utf8'));
             decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
             const text = Buffer.concat([

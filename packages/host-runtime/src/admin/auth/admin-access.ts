@@ -20,6 +20,9 @@ export class AdminAccess {
     private readonly sessions = new Map<string, Session>();
     private readonly codes = new Map<string, number>();
     private readonly hosts: Set<string>;
+    /** Listening on every address (0.0.0.0, ::): any IP literal names this listener. */
+    private readonly wildcard: boolean;
+    private readonly now: () => number;
 
     constructor(
         token: string,
@@ -28,16 +31,10 @@ export class AdminAccess {
         this.tokenDigest = digest(token);
         this.now = options.now ?? Date.now;
         const listen = normaliseHost(options.listenHost);
-        const loopback = ['localhost', '127.0.0.1', '::1'];
-        this.hosts = new Set([
-            listen,
-            'localhost',
-            ...(loopback.includes(listen) ? loopback : []),
-            ...options.allowedHosts.map(normaliseHost)
-        ]);
+        this.wildcard = listen === '0.0.0.0' || listen === '::';
+        // Loopback literals always: a health check or a published container port reaches us as 127.0.0.1.
+        this.hosts = new Set([listen, 'localhost', '127.0.0.1', '::1', ...options.allowedHosts.map(normaliseHost)]);
     }
-
-    private readonly now: () => number;
 
     /** Whether `token` is the admin token (compared in constant time). */
     checkToken(token: string): boolean {
@@ -82,10 +79,15 @@ export class AdminAccess {
         return expires !== undefined && expires > this.now();
     }
 
-    /** Whether a `Host` header names this listener (port ignored). */
+    /**
+     * Whether a `Host` header names this listener (port ignored): the listen address, `localhost`, a loopback
+     * address, a name in `admin.allowedHosts`, or (when listening on every address) any IP address. A DNS-rebinding
+     * page reaches us under a host *name* of its own, never under an IP literal, so IP literals are safe.
+     */
     acceptsHost(hostHeader: string | undefined): boolean {
         if (hostHeader === undefined || hostHeader === '') return false;
-        return this.hosts.has(normaliseHost(stripPort(hostHeader)));
+        const host = normaliseHost(stripPort(hostHeader));
+        return this.hosts.has(host) || (this.wildcard && isIP(host) !== 0);
     }
 
     /** Whether an `Origin` header is this listener as the browser reached it (same scheme-less host and port). */
