@@ -281,6 +281,12 @@ export class Scheduler {
             this.markFailed(entry, entry.failedReason);
         }
         if (this.shutdown.signal.aborted) return;
+        // Disabled while this poll ran: nothing is planned until it is enabled again.
+        if (!instance.enabled) {
+            entry.nextAt = undefined;
+            this.setNextRun(entry, undefined);
+            return;
+        }
         const next = planNextRun(
             outcome,
             instance.pollingIntervalMs,
