@@ -74,17 +74,18 @@ const MIGRATIONS: readonly Migration[] = [
 export const STATE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /**
- * Brings the database up to {@link STATE_SCHEMA_VERSION}. Refuses (without changing anything) a database
- * written by a newer release: running old code on a newer schema could silently lose state.
+ * Brings the database up to {@link STATE_SCHEMA_VERSION} (or to `upTo`, which tests use to make a database as an
+ * earlier release left it). Refuses (without changing anything) a database written by a newer release: running
+ * old code on a newer schema could silently lose state.
  */
-export function migrateStateSchema(db: DatabaseSync, path: string): void {
+export function migrateStateSchema(db: DatabaseSync, path: string, upTo = STATE_SCHEMA_VERSION): void {
     db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
     const row = db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null };
     const current = row.version ?? 0;
     if (current > STATE_SCHEMA_VERSION) throw StateStoreError.newerSchema(path, current, STATE_SCHEMA_VERSION);
     const record = db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)');
     for (const migration of MIGRATIONS) {
-        if (migration.version <= current) continue;
+        if (migration.version <= current || migration.version > upTo) continue;
         runInTransaction(db, () => {
             db.exec(migration.sql);
             record.run(migration.version, new Date().toISOString());
