@@ -9,6 +9,8 @@ import { readTree } from './e2e-harness.spec.helper.js';
 /** Debian's Chromium; never a downloaded browser. */
 const CHROMIUM = '/usr/bin/chromium';
 const NAME = 'qualys-console';
+/** The text input behind the API server dropdown's "Private cloud platform or custom URL" entry. */
+const CUSTOM_SERVER_LABEL = 'API server (private cloud platform or custom URL)';
 
 /** Waits until the tile of `name` has a status starting with `word` (the page refreshes itself every 2 s). */
 async function waitForStatus(page: Page, name: string, word: string, timeoutMs = 40_000): Promise<string> {
@@ -73,12 +75,18 @@ describe('e2e: the admin console in a browser', function () {
 
         await page.getByRole('button', { name: 'Add integration' }).click();
         await page.getByLabel('Connector').selectOption('signal-client.qualys');
-        await page.getByLabel('API server').waitFor();
+        const apiServer = page.getByLabel('API server', { exact: true });
+        await apiServer.waitFor();
+        // The platforms of the manifest in a dropdown; a private platform's URL is typed after choosing its entry.
+        expect(await apiServer.locator('option').allTextContents()).to.include('US2 — qualysapi.qg2.apps.qualys.com');
+        const customServer = page.getByLabel(CUSTOM_SERVER_LABEL);
+        expect(await customServer.isVisible()).to.equal(false);
         await keep('add-integration');
         await page.getByLabel('Name', { exact: true }).fill(NAME);
         await page.getByLabel('Polling interval').fill('1h');
         expect(await page.getByLabel('Enabled', { exact: true }).isChecked()).to.equal(true);
-        await page.getByLabel('API server').fill('qualysguard.qg2.apps.qualys.com');
+        await apiServer.selectOption({ label: 'Private cloud platform or custom URL' });
+        await customServer.fill('qualysguard.qg2.apps.qualys.com');
         await page.getByLabel('Username').fill(env.sandbox.credentials.username);
         await page.getByLabel('Password', { exact: true }).fill(ConsoleEnvironment.PASSWORD);
         await page.getByRole('button', { name: 'Save' }).click();
@@ -89,7 +97,9 @@ describe('e2e: the admin console in a browser', function () {
         expect(await hostError.textContent({ timeout: 5000 })).to.contain('web console').and.contain('qualysapi.qg2.apps.qualys.com');
         expect(await page.getByLabel('Password', { exact: true }).inputValue()).to.equal('');
 
-        await page.getByLabel('API server').fill(env.sandbox.url);
+        expect(await customServer.inputValue()).to.equal('qualysguard.qg2.apps.qualys.com');
+        expect(await page.getByLabel('Password', { exact: true }).getAttribute('placeholder')).to.contain('enter it again');
+        await customServer.fill(env.sandbox.url);
         await page.getByLabel('Password', { exact: true }).fill(ConsoleEnvironment.PASSWORD);
         await page.getByRole('button', { name: 'Save' }).click();
         expect(new URL(page.url()).pathname).to.equal(`/integrations/${NAME}`);
@@ -102,7 +112,7 @@ describe('e2e: the admin console in a browser', function () {
         await page.goto(`${env.url}/integrations`);
         const healthy = await waitForStatus(page, NAME, 'Healthy');
         expect(healthy).to.contain('last poll succeeded');
-        expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(/Artifacts\s*\d+ in \d+ batches/);
+        expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(/Artifacts\s*[\d,]+ artifacts? in \d+ batch(es)?/);
         await keep('integrations');
 
         // A wrong password: the next poll and the connection test both fail with the authentication hint.

@@ -12,8 +12,14 @@ export interface FormField {
     /** `writeOnly`: a password input that never shows the stored value. */
     secret: boolean;
     kind: 'text' | 'password' | 'number' | 'checkbox' | 'select' | 'choices';
-    /** `select` and `choices`: the allowed values; `text`: suggestions offered in a list (e.g. platforms). */
+    /** `select` and `choices`: the values to pick from (a `select` with `custom` also takes a typed value). */
     options: { value: string; label: string }[];
+    /**
+     * A `select` whose schema also allows a free value (`anyOf` of `const`s next to a plain branch, like a list of
+     * known platforms plus "private platform or custom URL"): the dropdown gets an extra choice that reveals a text
+     * input labelled `label`.
+     */
+    custom?: { choice: string; label: string; examples: string[] };
     integer: boolean;
     default?: unknown;
     examples: string[];
@@ -68,9 +74,16 @@ function toField(field: JsonSchema, path: string, title: string, required: boole
             value: String(branch.const),
             label: typeof branch.title === 'string' ? branch.title : String(branch.const)
         }));
-        // A free-form branch next to the well-known values: type anything, pick from the list.
-        const free = branches.some(branch => isRecord(branch) && branch.const === undefined);
-        return { ...base, kind: free ? 'text' : 'select', options };
+        // A free-form branch next to the well-known values: pick from the list, or choose it and type a value.
+        const free = branches.filter(isRecord).find(branch => branch.const === undefined);
+        if (free === undefined) return { ...base, kind: 'select', options };
+        const freeTitle = typeof free.title === 'string' ? free.title : 'another value';
+        const custom = {
+            choice: freeTitle,
+            label: `${title} (${freeTitle.charAt(0).toLowerCase()}${freeTitle.slice(1)})`,
+            examples: Array.isArray(free.examples) ? free.examples.map(String) : []
+        };
+        return { ...base, kind: 'select', options, custom };
     }
     return { ...base, kind: 'text', options: [] };
 }
@@ -95,14 +108,25 @@ export function settingsFromForm(fields: readonly FormField[], body: FormBody): 
             setPath(settings, field.path, raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
             continue;
         }
-        const text = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
-        if (text === '') continue;
+        let text = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+        if (field.custom !== undefined && (text === CUSTOM_CHOICE || text === '')) {
+            // The typed value, when "other" is chosen (or typed without choosing it: the page works without script).
+            text = first(body[`custom.${field.path}`]).trim();
+        }
+        if (text === '' || text === CUSTOM_CHOICE) continue;
         if (field.kind === 'number') {
             const value = Number(text);
             setPath(settings, field.path, Number.isFinite(value) ? value : text);
         } else setPath(settings, field.path, field.secret ? (Array.isArray(raw) ? raw[0] : raw) : text);
     }
     return settings;
+}
+
+/** The dropdown value that stands for "type another value" in a `select` with `custom`. */
+export const CUSTOM_CHOICE = '__custom__';
+
+function first(value: string | string[] | undefined): string {
+    return (Array.isArray(value) ? value[0] : value) ?? '';
 }
 
 /** The secret fields whose "clear" box was ticked. */

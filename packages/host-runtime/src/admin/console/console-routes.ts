@@ -4,7 +4,8 @@ import { AdminActionError } from '../../service/instance-admin.js';
 import { instanceView, instanceViews, type AdminContext } from '../admin-context.js';
 import type { TriggerLimit } from '../trigger-limit.js';
 import { catalogPage } from './catalog-page.js';
-import { clearedSecrets, formFields, settingsFromForm, type FormBody } from './config-form.js';
+import { deletePath, getPath } from '../../service/settings-paths.js';
+import { clearedSecrets, formFields, settingsFromForm, type FormBody, type FormField } from './config-form.js';
 import { csrfToken } from './csrf-token.js';
 import { html, type SafeHtml } from './html.js';
 import { confirmDeletePage, instanceDetailPage } from './instance-detail-page.js';
@@ -78,7 +79,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminContex
         const input = { id: first(body.id).trim(), connector, enabled: body.enabled !== undefined, pollingInterval: first(body.pollingInterval), settings: settingsFromForm(fields, body) };
         const result = await options.admin.create(input, request.actor);
         if (result.ok) return reply.redirect(`${base(input.id)}?notice=created`, 303);
-        const model = formModel(reply, 'create', connector, { ...input, settings: withoutSecrets(input.settings, fields), configuredSecrets: [] }, result.problems);
+        const model = formModel(reply, 'create', connector, { ...input, ...shownAgain(input.settings, fields), configuredSecrets: [] }, result.problems);
         return page(request, reply.code(400), { title: `Add ${entry.displayName}`, section: 'integrations' }, instanceFormPage(model));
     });
 
@@ -86,8 +87,17 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminContex
         const view = instanceView(options, request.params.id);
         if (view === undefined) return notFound(request, reply);
         const runs = options.redactValue(options.state.recentRuns(view.id, 50));
-        const model = { view, connector: options.catalog().find(e => e.id === view.connector), runs, logs: options.logs.recent(view.id, 100), lastTest: options.admin.lastTest(view.id), csrf: csrfToken(reply) };
-        return page(request, reply, { title: view.id, section: 'integrations', notice: notice(request) }, instanceDetailPage(options.redactValue(model)));
+        const model = {
+            view,
+            connector: options.catalog().find(e => e.id === view.connector),
+            runs,
+            logs: options.logs.recent(view.id, 100),
+            lastTest: options.admin.lastTest(view.id),
+            csrf: csrfToken(reply)
+        };
+        // The manifest's fields stay out of the redaction: it would take their `secret` flags for secrets.
+        const fields = formFields(schemaOf(view.connector) ?? {});
+        return page(request, reply, { title: view.id, section: 'integrations', notice: notice(request) }, instanceDetailPage({ ...options.redactValue(model), fields }));
     });
 
     app.get('/integrations/:id/edit', async (request: IdRequest, reply) => {
@@ -105,7 +115,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminContex
         const input = { enabled: body.enabled !== undefined, pollingInterval: first(body.pollingInterval), settings: settingsFromForm(fields, body), clearSecrets: clearedSecrets(fields, body) };
         const result = await options.admin.update(live.id, input, request.actor);
         if (result.ok) return reply.redirect(`${base(live.id)}?notice=saved`, 303);
-        const model = formModel(reply, 'edit', live.connector, { id: live.id, ...input, settings: withoutSecrets(input.settings, fields), configuredSecrets: live.configuredSecrets }, result.problems);
+        const model = formModel(reply, 'edit', live.connector, { id: live.id, ...input, ...shownAgain(input.settings, fields), configuredSecrets: live.configuredSecrets }, result.problems);
         return page(request, reply.code(400), { title: `Edit ${live.id}`, section: 'integrations' }, instanceFormPage(model));
     });
 
@@ -156,9 +166,13 @@ function first(value: string | string[] | undefined): string {
     return (Array.isArray(value) ? value[0] : value) ?? '';
 }
 
-/** The entered settings minus secrets: a form shown again never echoes a password back into the page. */
-function withoutSecrets(settings: Record<string, unknown>, fields: ReturnType<typeof formFields>): Record<string, unknown> {
+/**
+ * What a form shown again after an error holds: the entered settings minus the secrets (a password is never echoed
+ * back into a page), and which secrets were entered, so their inputs can ask for them again.
+ */
+function shownAgain(settings: Record<string, unknown>, fields: readonly FormField[]): { settings: Record<string, unknown>; enteredSecrets: string[] } {
     const copy = structuredClone(settings);
-    for (const field of fields.filter(f => f.secret)) delete copy[field.path];
-    return copy;
+    const entered = fields.filter(field => field.secret && getPath(settings, field.path) !== undefined).map(field => field.path);
+    for (const path of entered) deletePath(copy, path);
+    return { settings: copy, enteredSecrets: entered };
 }

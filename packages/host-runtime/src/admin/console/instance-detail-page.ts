@@ -3,9 +3,11 @@ import type { InstanceLogLine } from '../../service/instance-log-book.js';
 import type { TestRecord } from '../../service/instance-admin.js';
 import type { RunRecord } from '../../state/state-store.js';
 import type { InstanceView } from '../instance-view.js';
-import { formatCount, formatRunDuration, formatTime, relativeTime } from './format.js';
+import type { FormField } from './config-form.js';
+import { describeKind, describeValue, formatCount, formatRunDuration, formatTime, humanizeKey, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { runCounts, tile } from './integrations-page.js';
+import { settingRows } from './settings-summary.js';
 
 /** What the detail page shows. */
 export interface DetailModel {
@@ -14,6 +16,8 @@ export interface DetailModel {
     runs: RunRecord[];
     logs: InstanceLogLine[];
     lastTest?: TestRecord;
+    /** The connector's settings, from its manifest: titles and choices for the settings list. */
+    fields: FormField[];
     csrf: string;
 }
 
@@ -40,7 +44,7 @@ export function instanceDetailPage(model: DetailModel): SafeHtml {
     ${model.lastTest === undefined ? html`<p class="muted">No connection test yet.</p>` : testReport(model.lastTest)}
   </section>
 </div>
-<section class="card" aria-labelledby="settings-h"><h2 id="settings-h">Settings</h2>${settingsList(view)}</section>
+<section class="card" aria-labelledby="settings-h"><h2 id="settings-h">Settings</h2>${settingsList(view, model.fields)}</section>
 <section class="card" id="history" data-live aria-labelledby="history-h"><h2 id="history-h">Run history</h2>${runTable(model.runs)}</section>
 <section class="card" id="logs" data-live aria-labelledby="logs-h"><h2 id="logs-h">Recent log lines</h2>${logList(model.logs)}</section>`;
 }
@@ -49,39 +53,21 @@ function testReport(record: TestRecord): SafeHtml {
     const { report } = record;
     return html`<div class="test-report ${report.ok ? 'ok' : 'failed'}" id="test-report" aria-label="Connection test result">
   <h3>Connection test: ${report.ok ? 'OK' : 'failed'}</h3>
-  <p class="muted">${formatTime(record.at)}${report.latencyMs === undefined ? '' : ` · latency ${report.latencyMs} ms`}${report.errorKind === undefined ? '' : ` · ${report.errorKind}`}</p>
+  <p class="muted">${formatTime(record.at)}${report.latencyMs === undefined ? '' : ` · latency ${report.latencyMs} ms`}${report.errorKind === undefined ? '' : ` · ${describeKind(report.errorKind)}`}</p>
   <p>${report.message}</p>
   ${report.hint === undefined ? '' : html`<p class="hint">What to do: ${report.hint}</p>`}
-  ${report.details === undefined ? '' : html`<dl class="facts">${Object.entries(report.details).map(([name, value]) => html`<div><dt>${name}</dt><dd>${describe(value)}</dd></div>`)}</dl>`}
+  ${report.details === undefined ? '' : html`<dl class="facts">${Object.entries(report.details).map(([name, value]) => html`<div><dt>${humanizeKey(name)}</dt><dd>${describeValue(value)}</dd></div>`)}</dl>`}
 </div>`;
 }
 
-function describe(value: unknown): string {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        return Object.entries(value)
-            .filter(([, inner]) => inner !== undefined)
-            .map(([name, inner]) => `${name} ${typeof inner === 'string' ? inner : JSON.stringify(inner)}`)
-            .join(', ');
-    }
-    return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function settingsList(view: InstanceView): SafeHtml {
-    const rows: [string, string][] = [
-        ['Enabled', view.enabled ? 'Yes' : 'No'],
-        ['Polling interval', view.pollingInterval],
-        ...flatten(view.settings),
-        ...view.writeOnly.map((entry): [string, string] => [entry.field, 'configured'])
+function settingsList(view: InstanceView, fields: readonly FormField[]): SafeHtml {
+    const configured = view.writeOnly.map(entry => entry.field);
+    const rows = [
+        { label: 'Enabled', value: view.enabled ? 'Yes' : 'No' },
+        { label: 'Polling interval', value: view.pollingInterval },
+        ...settingRows(view.settings, configured, fields)
     ];
-    return html`<dl class="facts wide">${rows.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>`;
-}
-
-function flatten(value: Record<string, unknown>, prefix = ''): [string, string][] {
-    return Object.entries(value).flatMap(([key, inner]): [string, string][] =>
-        inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-            ? flatten(inner as Record<string, unknown>, `${prefix}${key}.`)
-            : [[`${prefix}${key}`, Array.isArray(inner) ? inner.join(', ') : String(inner)]]
-    );
+    return html`<dl class="facts wide">${rows.map(row => html`<div><dt>${row.label}</dt><dd>${row.value}</dd></div>`)}</dl>`;
 }
 
 function runTable(runs: RunRecord[]): SafeHtml {
@@ -93,7 +79,7 @@ function runTable(runs: RunRecord[]): SafeHtml {
     <td><span class="pill result-${run.result ?? 'running'}">${run.result ?? 'running'}</span></td>
     <td>${run.finishedAt === undefined ? formatCount(run.artifacts) : runCounts(run)}</td>
     <td>${formatRunDuration(run.startedAt, run.finishedAt)}</td>
-    <td>${run.error === undefined ? '' : html`<strong>${run.error.kind}</strong>: ${run.error.message}${run.error.hint === undefined ? '' : html`<br><span class="hint">${run.error.hint}</span>`}`}</td>
+    <td>${run.error === undefined ? '' : html`<strong>${describeKind(run.error.kind)}</strong>: ${run.error.message}${run.error.hint === undefined ? '' : html`<br><span class="hint">${run.error.hint}</span>`}`}</td>
   </tr>`)}</tbody></table></div>`;
 }
 

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '../../discovery/catalog.js';
 import type { InstanceView } from '../instance-view.js';
-import { formatCount, formatRunDuration, formatTime, HEALTH_LABELS, relativeTime } from './format.js';
+import { countOf, describeKind, formatCount, formatRunDuration, formatTime, HEALTH_LABELS, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
 /** The Integrations page: an Add integration button and one tile per instance. */
@@ -26,7 +26,7 @@ export function tile(view: InstanceView, connectorName: string): SafeHtml {
     <span class="connector">${connectorName}</span>
   </header>
   <p role="status" class="status status-${view.health}"><span class="dot" aria-hidden="true"></span>${statusText(view)}</p>
-  ${view.lastError !== undefined && view.health !== 'healthy' ? html`<div class="error-box"><p><strong>${view.lastError.kind}</strong>: ${view.lastError.message}</p>${view.lastError.hint === undefined ? '' : html`<p class="hint">What to do: ${view.lastError.hint}</p>`}</div>` : ''}
+  ${view.lastError !== undefined && view.health !== 'healthy' ? html`<div class="error-box"><p>${view.lastError.message}</p>${view.lastError.hint === undefined ? '' : html`<p class="hint">What to do: ${view.lastError.hint}</p>`}</div>` : ''}
   <dl class="facts">
     <div><dt>Enabled</dt><dd>${view.enabled ? 'Yes' : 'No'}</dd></div>
     <div><dt>Last run</dt><dd>${run === undefined ? 'never' : html`${formatTime(run.finishedAt)} <span class="muted">(${relativeTime(run.finishedAt)})</span>`}</dd></div>
@@ -48,14 +48,14 @@ export function statusText(view: InstanceView): string {
             const counters = Object.entries(progress?.counters ?? {})
                 .map(([name, value]) => `${formatCount(value)} ${name}`)
                 .join(', ');
-            const done = `${formatCount(progress?.artifacts ?? 0)} artifacts in ${formatCount(progress?.batches ?? 0)} batches`;
+            const done = `${countOf(progress?.artifacts ?? 0, 'artifact')} in ${countOf(progress?.batches ?? 0, 'batch', 'batches')}`;
             const last = view.lastFinishedRun === undefined ? '' : `; last finished poll ${view.lastFinishedRun.result === 'success' ? 'succeeded' : 'failed'}`;
             return `${word} — ${done}${counters === '' ? '' : ` (${counters})`}${last}`;
         }
         case 'healthy':
             return `${word} — the last poll succeeded`;
         case 'failing':
-            return `${word} — ${view.lastError === undefined ? 'the last poll failed' : `${view.lastError.kind}: ${view.lastError.message}`}`;
+            return `${word} — ${view.lastError === undefined ? 'the last poll failed' : describeKind(view.lastError.kind)}`;
         case 'disabled':
             return `${word} — not polled until enabled`;
         case 'pending':
@@ -69,5 +69,5 @@ export function statusText(view: InstanceView): string {
 export function runCounts(run: { artifacts: number; batches: number; streams?: Record<string, { artifacts: number }> }): string {
     const streams = Object.entries(run.streams ?? {});
     if (streams.length > 0) return streams.map(([name, counts]) => `${name}: ${formatCount(counts.artifacts)}`).join(', ');
-    return `${formatCount(run.artifacts)} in ${formatCount(run.batches)} batches`;
+    return `${countOf(run.artifacts, 'artifact')} in ${countOf(run.batches, 'batch', 'batches')}`;
 }
