@@ -59,6 +59,7 @@ export const ACME_SCHEMA = {
             default: ['New', 'Active']
         },
         lookback: { title: 'Initial lookback', type: 'string', examples: ['30d', '7d'] },
+        proxyUrl: { title: 'Proxy URL', description: 'May hold a password.', type: 'string', writeOnly: true },
         apiVersion: {
             title: 'API versions',
             type: 'object',
@@ -85,7 +86,8 @@ export function validateAcme(raw: unknown): ConfigValidation<unknown> {
         });
     }
     if (problems.length > 0) return { ok: false, problems };
-    return { ok: true, config: settings, secrets: [settings.password as string] };
+    const secrets = [settings.password, settings.proxyUrl].filter((value): value is string => typeof value === 'string');
+    return { ok: true, config: settings, secrets };
 }
 
 /** Options of {@link AdminHarness.start}. */

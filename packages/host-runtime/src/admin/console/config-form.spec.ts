@@ -50,6 +50,7 @@ describe('config form: manifest to form', () => {
             'severity',
             'statuses',
             'lookback',
+            'proxyUrl',
             'apiVersion.detections'
         ]);
         expect(field('apiVersion.detections').title).to.equal('API versions › Detection API');
@@ -110,7 +111,7 @@ describe('config form: manifest to form', () => {
         const folded = page.indexOf('<details class="optional">');
         expect(folded).to.be.above(page.indexOf('id="f-settings-password"'));
         expect(page.indexOf('id="f-settings-pageSize"')).to.be.above(folded);
-        expect(page).to.contain('Optional settings <span class="muted">(6;');
+        expect(page).to.contain('Optional settings <span class="muted">(7;');
         expect(render({}, [{ path: 'settings.pageSize', message: 'must be at least 1' }])).to.contain('<details class="optional" open>');
     });
 
@@ -206,6 +207,7 @@ describe('config form: settings as the detail page lists them', () => {
             { label: 'Include scan results', value: 'No' },
             { label: 'Minimum severity', value: 'low (default)' },
             { label: 'Detection statuses', value: 'New, Fixed' },
+            { label: 'Proxy URL', value: 'not set' },
             { label: 'API versions › Detection API', value: '4.0' }
         ]);
         expect(settingRows({}, [], fields).find(row => row.label === 'Password')?.value).to.equal('not set');

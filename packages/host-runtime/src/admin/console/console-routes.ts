@@ -103,6 +103,9 @@ export function registerConsoleRoutes(app: FastifyInstance, options: AdminContex
     app.get('/integrations/:id/edit', async (request: IdRequest, reply) => {
         const live = options.instances.get(request.params.id);
         if (live === undefined) return notFound(request, reply);
+        if (live.origin === 'file') {
+            return errorPage(request, reply, 409, `'${live.id}' is managed by the config file; change it there and restart the service`);
+        }
         const model = formModel(reply, 'edit', live.connector, { id: live.id, pollingInterval: live.pollingInterval, enabled: live.enabled, settings: live.plainSettings, configuredSecrets: live.configuredSecrets }, live.problems.map(p => ({ ...p })));
         return page(request, reply, { title: `Edit ${live.id}`, section: 'integrations' }, instanceFormPage(model));
     });
