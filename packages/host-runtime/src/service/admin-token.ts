@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 
@@ -30,7 +30,10 @@ export function loadAdminToken(config: Pick<RuntimeConfig, 'admin' | 'dataDir'>)
     }
     mkdirSync(config.dataDir, { recursive: true });
     const token = randomBytes(32).toString('base64url');
-    writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    // 'wx' never follows or overwrites a file someone else put there; an empty file left by a crash is replaced.
+    const empty = existsSync(path);
+    writeFileSync(path, `${token}\n`, { mode: 0o600, flag: empty ? 'w' : 'wx' });
+    if (empty) chmodSync(path, 0o600);
     return { token, source: 'generated', path };
 }
 
