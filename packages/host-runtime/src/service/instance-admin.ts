@@ -1,28 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-    parseDuration,
-    type ConfigProblem,
-    type ConnectionReport,
-    type Logger
-} from '@signal-connectors/connector-sdk';
+import type { ConfigProblem, ConnectionReport, Logger } from '@signal-connectors/connector-sdk';
 import type { ConnectorHost } from '../composition/connector-host.js';
-import { INSTANCE_ID_PATTERN } from '../config/runtime-config-schema.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { StateStore } from '../state/state-store.js';
+import { checkNewInstance, checkPollingInterval, noKeyProblems, type InstanceInput } from './instance-input.js';
 import { consoleInstanceConfig, type LiveInstance, type LiveInstances } from './live-instances.js';
 import { getPath, joinSecrets, secretSettingPaths, splitSecrets, subscriptionPaths } from './settings-paths.js';
 
-/** What a person (or an API client) asks to save. */
-export interface InstanceInput {
-    id: string;
-    connector: string;
-    enabled: boolean;
-    pollingInterval: string;
-    /** Entered settings. A secret field left out or empty keeps the stored value. */
-    settings: Record<string, unknown>;
-    /** Secret fields to remove. */
-    clearSecrets?: string[];
-}
+export type { InstanceInput } from './instance-input.js';
 
 /** The outcome of a save: the instance, or every problem with its path (`id`, `pollingInterval`, `settings.host`). */
 export type SaveResult = { ok: true; instance: LiveInstance } | { ok: false; problems: ConfigProblem[] };
@@ -43,9 +28,6 @@ export interface TestRecord {
     at: string;
     report: ConnectionReport;
 }
-
-/** Shortest polling interval the console accepts. */
-const MIN_POLLING_INTERVAL_MS = 1000;
 
 /**
  * What the console and the admin API may do to instances: create, change, enable/disable and delete console
@@ -142,15 +124,8 @@ export class InstanceAdmin {
         const store = this.instances.store;
         if (store === undefined) throw new AdminActionError(409, 'this state backend keeps no console instances');
         const problems: ConfigProblem[] = [];
-        if (previous === undefined) problems.push(...this.checkNew(input));
-        const intervalMs = parseDuration(input.pollingInterval.trim());
-        if (intervalMs === undefined || intervalMs < MIN_POLLING_INTERVAL_MS) {
-            problems.push({
-                path: 'pollingInterval',
-                message: `'${input.pollingInterval}' is not a polling interval`,
-                hint: "write e.g. '30m' (recommended), '1h' or '4h'"
-            });
-        }
+        if (previous === undefined) problems.push(...checkNewInstance(input, this.instances.list(), this.host.catalog()));
+        problems.push(...checkPollingInterval(input.pollingInterval));
         const entry = this.host.catalog().find(connector => connector.id === input.connector);
         if (entry === undefined) return { ok: false, problems };
         const schema = this.manifestSchema(input.connector);
@@ -169,17 +144,7 @@ export class InstanceAdmin {
         for (const [path, value] of Object.entries(entered.secrets)) {
             if (value !== '' && value !== undefined && value !== null) secrets[path] = value;
         }
-        if (Object.keys(secrets).length > 0 && this.instances.box === undefined) {
-            for (const path of Object.keys(secrets)) {
-                problems.push({
-                    path: `settings.${path}`,
-                    message: 'cannot be stored: secrets are kept only encrypted, and no encryption key is set',
-                    hint:
-                        'set admin.secretKey in the config file to a secret reference such as ${env:SIGNAL_SECRET_KEY} ' +
-                        '(a random value of 16 characters or more, e.g. from openssl rand -base64 32), then restart'
-                });
-            }
-        }
+        if (this.instances.box === undefined) problems.push(...noKeyProblems(Object.keys(secrets)));
         const plain = previous === undefined || action === undefined ? entered.plain : previous.plainSettings;
         const config = consoleInstanceConfig(
             { ...input, pollingInterval: input.pollingInterval.trim() },
@@ -219,26 +184,6 @@ export class InstanceAdmin {
             ...(what === 'update' && (input.clearSecrets ?? []).length > 0 ? { clearedSecrets: input.clearSecrets } : {})
         });
         return { ok: true, instance };
-    }
-
-    private checkNew(input: InstanceInput): ConfigProblem[] {
-        const problems: ConfigProblem[] = [];
-        if (!new RegExp(INSTANCE_ID_PATTERN).test(input.id) || input.id.length > 64) {
-            problems.push({
-                path: 'id',
-                message: `'${input.id}' is not a valid name`,
-                hint: 'use lower-case letters, digits, - and _, starting with a letter or digit, e.g. qualys-prod'
-            });
-        } else if (this.instances.get(input.id) !== undefined) {
-            problems.push({ path: 'id', message: `an instance named '${input.id}' already exists`, hint: 'pick another name' });
-        }
-        const entry = this.host.catalog().find(connector => connector.id === input.connector);
-        if (entry === undefined) {
-            problems.push({ path: 'connector', message: `unknown connector '${input.connector}'` });
-        } else if (!entry.multiInstance && this.instances.list().some(live => live.connector === entry.id)) {
-            problems.push({ path: 'connector', message: `connector '${entry.id}' allows only one instance` });
-        }
-        return problems;
     }
 
     private manifestSchema(connectorId: string): Record<string, unknown> {
