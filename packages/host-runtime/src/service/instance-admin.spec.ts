@@ -194,16 +194,38 @@ describe('InstanceAdmin', () => {
             expect(harness.connector.polls).to.have.length(0);
         });
 
-        it('runs at most one test or poll of an instance at a time', async () => {
+        it('allows a connection test while a scheduled poll runs, but no manual poll', async () => {
             const gate = deferred();
             harness = await AdminHarness.start({
                 connector: {
-                    testConnection: async () => {
-                        await gate.promise;
-                        return { ok: true, message: 'reachable', latencyMs: 3 };
-                    },
                     poll: async function* (_checkpoint, ctx) {
                         await gate.promise;
+                        yield { artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
+                    }
+                }
+            });
+            await saved(harness.admin.create(input(), ACTOR));
+            await flush();
+            expect(harness.admin.busy('acme-one'), 'the first poll runs at once').to.equal(true);
+            expect((await harness.admin.test('acme-one', ACTOR)).report.ok).to.equal(true);
+            const error = await refusal(() => harness.admin.poll('acme-one', ACTOR));
+            expect(error.message).to.contain('already running').and.contain('try again when it ends');
+            gate.resolve();
+            await flush();
+            expect(harness.admin.busy('acme-one')).to.equal(false);
+        });
+
+        it('runs at most one manual trigger of an instance at a time: a test, or a manual poll', async () => {
+            const testGate = deferred();
+            const pollGates = [deferred(), deferred()];
+            harness = await AdminHarness.start({
+                connector: {
+                    testConnection: async () => {
+                        await testGate.promise;
+                        return { ok: true, message: 'reachable', latencyMs: 3 };
+                    },
+                    poll: async function* (_checkpoint, ctx, call) {
+                        await pollGates[call].promise;
                         yield { artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
                     }
                 }
@@ -212,11 +234,22 @@ describe('InstanceAdmin', () => {
             const testing = harness.admin.test('acme-one', ACTOR);
             expect((await refusal(() => harness.admin.test('acme-one', ACTOR))).message).to.contain('already running');
             await saved(harness.admin.setEnabled('acme-one', true, ACTOR));
-            expect((await refusal(() => harness.admin.poll('acme-one', ACTOR))).status).to.equal(409);
-            gate.resolve();
+            expect((await refusal(() => harness.admin.poll('acme-one', ACTOR))).status, 'poll during a test').to.equal(409);
+            testGate.resolve();
             expect((await testing).report.ok).to.equal(true);
+            pollGates[0].resolve();
             await flush();
             expect(harness.admin.busy('acme-one')).to.equal(false);
+
+            harness.admin.poll('acme-one', ACTOR);
+            await flush();
+            expect((await refusal(() => harness.admin.test('acme-one', ACTOR))).message, 'test during a manual poll').to.contain(
+                'already running'
+            );
+            pollGates[1].resolve();
+            await flush();
+            expect((await harness.admin.test('acme-one', ACTOR)).report.ok).to.equal(true);
+            expect(harness.connector.polls).to.have.length(2);
         });
 
         it('writes one audit line per change: who, what, which instance, and never a secret', async () => {

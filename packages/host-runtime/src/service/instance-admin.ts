@@ -31,12 +31,14 @@ export interface TestRecord {
 
 /**
  * What the console and the admin API may do to instances: create, change, enable/disable and delete console
- * instances (file instances are read-only), test a connection, poll now. Guards the subscription's budget (one
- * test or poll in flight per instance; a disabled instance is not polled) and writes one audit line per change:
- * who, what, which instance, never a secret.
+ * instances (file instances are read-only), test a connection, poll now. Guards the subscription's budget (at most
+ * one manual trigger, a test or a manual poll, in flight per instance; no manual poll while any poll runs; a disabled
+ * instance is not polled) and writes one audit line per change: who, what, which instance, never a secret.
  */
 export class InstanceAdmin {
     private readonly testing = new Set<string>();
+    /** Instances with a manual poll in flight. */
+    private readonly manualPolls = new Set<string>();
     private readonly lastTests = new Map<string, TestRecord>();
 
     constructor(
@@ -80,10 +82,14 @@ export class InstanceAdmin {
         this.record(actor, 'delete', id);
     }
 
-    /** Runs the connection test (one at a time per instance, never while a poll of it runs). */
+    /**
+     * Runs the connection test: one at a time per instance, and not during a manual poll. A scheduled poll may be
+     * running (right after a save, say): the connector's own rate limiter shares the subscription's budget between
+     * them.
+     */
     async test(id: string, actor: string): Promise<TestRecord> {
         const live = this.runnable(id);
-        this.refuseWhenBusy(id, 'test');
+        if (this.testing.has(id) || this.manualPolls.has(id)) this.refuseBusy(id, 'test');
         this.testing.add(id);
         try {
             this.record(actor, 'test', id);
@@ -103,10 +109,14 @@ export class InstanceAdmin {
             throw new AdminActionError(409, `'${id}' is disabled, so it is not polled; enable it first`);
         }
         if (!this.scheduler.running) throw new AdminActionError(503, 'the scheduler is not running');
-        this.refuseWhenBusy(id, 'poll');
+        if (this.busy(id)) this.refuseBusy(id, 'poll');
         const runId = randomUUID();
         this.record(actor, 'poll', id);
-        this.scheduler.trigger(id, { runId }).catch(() => undefined);
+        this.manualPolls.add(id);
+        this.scheduler
+            .trigger(id, { runId })
+            .catch(() => undefined)
+            .finally(() => this.manualPolls.delete(id));
         return { runId };
     }
 
@@ -211,8 +221,7 @@ export class InstanceAdmin {
         return live;
     }
 
-    private refuseWhenBusy(id: string, what: string): void {
-        if (!this.busy(id)) return;
+    private refuseBusy(id: string, what: string): never {
         throw new AdminActionError(
             409,
             `a connection test or poll of '${id}' is already running; the ${what} was not started (try again when it ends)`
