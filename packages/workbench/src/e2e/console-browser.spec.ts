@@ -112,7 +112,7 @@ describe('e2e: the admin console in a browser', function () {
         await page.goto(`${env.url}/integrations`);
         const healthy = await waitForStatus(page, NAME, 'Healthy');
         expect(healthy).to.contain('last poll succeeded');
-        expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(/Artifacts\s*[\d,]+ artifacts? in \d+ batch(es)?/);
+        expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(/Artifacts of the last run\s*[\d,]+ artifacts? in \d+ batch(es)?/);
         await keep('integrations');
 
         // A wrong password: the next poll and the connection test both fail with the authentication hint.

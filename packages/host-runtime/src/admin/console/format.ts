@@ -16,13 +16,24 @@ export function formatTime(iso: string | undefined): string {
     return `${iso.replace('T', ' ').replace(/\.\d{3}Z$/, '').replace(/Z$/, '')} UTC`;
 }
 
-/** `5m ago`, `in 30s`. */
+/** `just now`, `42s ago`, `5m ago`, `in 1h 20m`, `3d 4h ago`: coarse, for a glance. */
 export function relativeTime(iso: string | undefined, now = Date.now()): string {
     if (iso === undefined) return '';
     const delta = Date.parse(iso) - now;
-    if (Math.abs(delta) < 1000) return 'now';
-    const span = formatDuration(Math.abs(delta) - (Math.abs(delta) % 1000));
+    const seconds = Math.floor(Math.abs(delta) / 1000);
+    if (seconds < 1) return 'just now';
+    const span = coarseSpan(seconds);
     return delta > 0 ? `in ${span}` : `${span} ago`;
+}
+
+function coarseSpan(seconds: number): string {
+    if (seconds < 60) return `${seconds}s`;
+    const minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return `${minutes}m`;
+    const hours = Math.floor(minutes / 60);
+    if (hours < 24) return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
+    const days = Math.floor(hours / 24);
+    return hours % 24 === 0 ? `${days}d` : `${days}d ${hours % 24}h`;
 }
 
 /** `1.2s`, `3m05s`. */

@@ -29,13 +29,18 @@ export function tile(view: InstanceView, connectorName: string): SafeHtml {
   ${view.lastError !== undefined && view.health !== 'healthy' ? html`<div class="error-box"><p>${view.lastError.message}</p>${view.lastError.hint === undefined ? '' : html`<p class="hint">What to do: ${view.lastError.hint}</p>`}</div>` : ''}
   <dl class="facts">
     <div><dt>Enabled</dt><dd>${view.enabled ? 'Yes' : 'No'}</dd></div>
-    <div><dt>Last run</dt><dd>${run === undefined ? 'never' : html`${formatTime(run.finishedAt)} <span class="muted">(${relativeTime(run.finishedAt)})</span>`}</dd></div>
-    ${run === undefined ? '' : html`<div><dt>Duration</dt><dd>${formatRunDuration(run.startedAt, run.finishedAt)}</dd></div>
-    <div><dt>Artifacts</dt><dd>${runCounts(run)}</dd></div>`}
-    <div><dt>Next run</dt><dd>${view.nextRunAt === undefined ? '—' : html`${formatTime(view.nextRunAt)} <span class="muted">(${relativeTime(view.nextRunAt)})</span>`}</dd></div>
     <div><dt>Managed by</dt><dd>${view.origin === 'file' ? 'config file (read-only)' : 'console'}</dd></div>
+    <div><dt>Last run</dt><dd>${run === undefined ? 'never' : html`${moment(run.finishedAt)}${run.finishedAt === undefined ? '' : html`<span class="muted"> · took ${formatRunDuration(run.startedAt, run.finishedAt)}</span>`}`}</dd></div>
+    <div><dt>Next run</dt><dd>${view.nextRunAt === undefined ? '—' : moment(view.nextRunAt)}</dd></div>
+    ${run === undefined ? '' : html`<div class="whole"><dt>Artifacts of the last run</dt><dd>${runCounts(run)}</dd></div>`}
   </dl>
 </article>`;
+}
+
+/** A time as people glance at it (`5m ago`), the exact time on hover and for machines. */
+function moment(iso: string | undefined): SafeHtml | string {
+    if (iso === undefined) return '—';
+    return html`<time datetime="${iso}" title="${formatTime(iso)}">${relativeTime(iso)}</time>`;
 }
 
 /** The status line: the health word first, then what it means. */
