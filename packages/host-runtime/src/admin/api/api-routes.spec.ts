@@ -52,6 +52,17 @@ describe('admin API', () => {
         expect((await harness.api('GET', '/api/instances/acme-api')).statusCode).to.equal(404);
     });
 
+    it('keeps enabled and the interval when a change leaves them out; a create defaults to the manifest interval', async () => {
+        harness = await AdminHarness.start({ startScheduler: false });
+        const { pollingInterval: _, ...withoutInterval } = BODY;
+        const created = await harness.api('POST', '/api/instances', { ...withoutInterval, enabled: false });
+        expect(created.json()).to.include({ pollingInterval: '30m', enabled: false });
+        const changed = await harness.api('PUT', '/api/instances/acme-api', { settings: { ...BODY.settings, username: 'other' } });
+        expect(changed.statusCode).to.equal(200);
+        expect(changed.json()).to.include({ pollingInterval: '30m', enabled: false });
+        expect(changed.json().settings.username).to.equal('other');
+    });
+
     it('answers a rejected save with 400 and every problem with its path', async () => {
         harness = await AdminHarness.start();
         const answer = await harness.api('POST', '/api/instances', { ...BODY, id: 'x y', settings: { host: 'api.eu.acme.example' } });

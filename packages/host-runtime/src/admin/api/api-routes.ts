@@ -25,14 +25,17 @@ export function registerApiRoutes(app: FastifyInstance, options: AdminContext, l
         return instanceView(options, request.params.id);
     });
     app.post('/api/instances', async (request: FastifyRequest<{ Body: Partial<InstanceInput> }>, reply) => {
-        const input = inputFrom(request.body);
-        const result = await admin.create({ ...input, id: String(request.body?.id ?? ''), connector: String(request.body?.connector ?? '') }, request.actor);
+        const connector = String(request.body?.connector ?? '');
+        const defaultInterval = options.catalog().find(entry => entry.id === connector)?.defaultPollingInterval ?? '';
+        const input = inputFrom(request.body, { enabled: true, pollingInterval: defaultInterval });
+        const result = await admin.create({ ...input, id: String(request.body?.id ?? ''), connector }, request.actor);
         if (!result.ok) return reply.code(400).send({ ...errorBody(400, 'the instance was not saved'), problems: result.problems });
         return reply.code(201).send(instanceView(options, result.instance.id));
     });
     app.put('/api/instances/:id', async (request: FastifyRequest<{ Params: { id: string }; Body: Partial<InstanceInput> }>, reply) => {
         if (!found(request, reply)) return reply;
-        const result = await admin.update(request.params.id, inputFrom(request.body), request.actor);
+        const live = options.instances.get(request.params.id)!;
+        const result = await admin.update(request.params.id, inputFrom(request.body, live), request.actor);
         if (!result.ok) return reply.code(400).send({ ...errorBody(400, 'the instance was not saved'), problems: result.problems });
         return instanceView(options, request.params.id);
     });
@@ -70,12 +73,18 @@ export function registerApiRoutes(app: FastifyInstance, options: AdminContext, l
     });
 }
 
-/** The settings part of a JSON body; unknown fields are ignored. */
-function inputFrom(body: Partial<InstanceInput> | undefined): Omit<InstanceInput, 'id' | 'connector'> {
+/**
+ * The settings part of a JSON body; unknown fields are ignored. `enabled` and `pollingInterval` left out keep
+ * `current` (the instance's values on a change; on a create, enabled and the connector's default interval).
+ */
+function inputFrom(
+    body: Partial<InstanceInput> | undefined,
+    current: { enabled: boolean; pollingInterval: string }
+): Omit<InstanceInput, 'id' | 'connector'> {
     const settings = body?.settings;
     return {
-        enabled: body?.enabled !== false,
-        pollingInterval: typeof body?.pollingInterval === 'string' ? body.pollingInterval : '',
+        enabled: typeof body?.enabled === 'boolean' ? body.enabled : current.enabled,
+        pollingInterval: typeof body?.pollingInterval === 'string' ? body.pollingInterval : current.pollingInterval,
         settings: settings !== null && typeof settings === 'object' && !Array.isArray(settings) ? settings : {},
         ...(Array.isArray(body?.clearSecrets) ? { clearSecrets: body.clearSecrets.map(String) } : {})
     };
