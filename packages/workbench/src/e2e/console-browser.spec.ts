@@ -154,6 +154,8 @@ describe('e2e: the admin console in a browser', function () {
         const second = await browser.newPage();
         await second.goto(link);
         expect(new URL(second.url()).pathname).to.equal('/login');
+        expect(await second.getByRole('alert').textContent()).to.contain('already used');
+        await second.screenshot({ path: join(shots, 'login-link-used.png'), fullPage: true });
         await second.close();
 
         const api = await env.call('GET', '/api/instances');
