@@ -3,9 +3,11 @@ import {
     type ConnectionReport,
     type Connector,
     type ConnectorContext,
+    DEFAULT_STREAM_ID,
     type HttpEvent,
-    type PollBatch,
-    type PollContext
+    type PollContext,
+    type PollItem,
+    type StreamCheckpoints
 } from '@signal-connectors/connector-sdk';
 import { inject, injectable } from 'inversify';
 import { QualysApiClient } from './client/qualys-api-client.js';
@@ -22,7 +24,7 @@ import { pollQualys } from './poll/qualys-poller.js';
  * username) in this process shares one rate limiter.
  */
 @injectable()
-export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint> {
+export class QualysConnector implements Connector<QualysConfig> {
     constructor(@inject(SubscriptionLimiterRegistry) private readonly limiters: SubscriptionLimiterRegistry) {}
 
     validateConfig(raw: unknown): ConfigValidation<QualysConfig> {
@@ -33,11 +35,7 @@ export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint
         return testQualysConnection(config, ctx, this.limiters);
     }
 
-    poll(
-        config: QualysConfig,
-        checkpoint: QualysCheckpoint | undefined,
-        ctx: PollContext
-    ): AsyncIterable<PollBatch<QualysCheckpoint>> {
+    poll(config: QualysConfig, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
         const client = new QualysApiClient(config, {
             http: ctx.http,
             logger: ctx.logger,
@@ -46,7 +44,7 @@ export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint
             timeoutSeconds: config.timeoutSeconds,
             onEvent: event => recordCallMetric(ctx, event)
         });
-        return pollQualys(config, checkpoint, ctx, client);
+        return pollQualys(config, checkpoints[DEFAULT_STREAM_ID] as QualysCheckpoint | undefined, ctx, client);
     }
 }
 

@@ -17,6 +17,7 @@ const SOURCE = { connector: 'acme.alpha', instance: 'alpha-1' };
 
 function batch(n: number, size = 2): PollBatch {
     return {
+        stream: 'default',
         artifacts: makeArtifacts(size, SOURCE, `b${n}`),
         checkpoint: { page: n },
         progress: { pages: 1, hosts: size }

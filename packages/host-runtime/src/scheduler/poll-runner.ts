@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
     ConnectorError,
+    DEFAULT_STREAM_ID,
     formatDuration,
+    isStreamStatus,
     type Clock,
     type Logger,
     type PollBatch,
@@ -132,10 +134,19 @@ export class PollRunner {
         const { target, ids } = run;
         const context: PollContext = { ...target.context, signal, runId: ids.runId, startedAt: run.startedAt };
         let failure: PollError | undefined;
+        // Until the state store keeps a checkpoint per stream, the instance's one checkpoint is its default stream's.
+        const checkpoints = checkpoint === undefined ? {} : { [DEFAULT_STREAM_ID]: checkpoint };
         try {
-            for await (const batch of target.connector.poll(target.settings, checkpoint, context)) {
+            for await (const batch of target.connector.poll(target.settings, checkpoints, context)) {
                 // A batch that arrives after the stop request is not written: the next poll replays it.
                 if (signal.aborted) break;
+                if (isStreamStatus(batch)) {
+                    if (batch.status === 'failed') {
+                        failure = this.classify(batch.error);
+                        break;
+                    }
+                    continue;
+                }
                 failure = await this.commit(run, batch.artifacts, batch.checkpoint);
                 if (failure !== undefined) break;
                 const progress = batch.progress === undefined ? {} : { progress: batch.progress };

@@ -38,7 +38,7 @@ describe('pollQualys: incremental polls against the sandbox', () => {
         drain(
             connector.poll(
                 config,
-                checkpoint,
+                checkpoint === undefined ? {} : { default: checkpoint },
                 createTestContext({ connectorId: CONNECTOR_ID, instanceId: 'qualys-sandbox', pluginStore })
             )
         );

@@ -22,7 +22,7 @@ describe('pollQualys: KnowledgeBase and scan list calls read again after a failu
     let qualys: FakeQualys;
 
     const poll = (settings: Record<string, unknown>) =>
-        drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), undefined, h.ctx));
+        drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), {}, h.ctx));
 
     before(() => nock.disableNetConnect());
     after(() => nock.enableNetConnect());

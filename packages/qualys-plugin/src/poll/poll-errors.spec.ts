@@ -37,7 +37,7 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
 
     /** A poll through the connector, so the shared limiter judges every response as it would in production. */
     const connectorPoll = (settings: Record<string, unknown> = {}) =>
-        new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), undefined, h.ctx);
+        new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), {}, h.ctx);
 
     before(() => nock.disableNetConnect());
     after(() => nock.enableNetConnect());

@@ -3,8 +3,10 @@ import {
     type Artifact,
     type ArtifactSource,
     ConnectorError,
+    DEFAULT_STREAM_ID,
     type PollBatch,
-    type PollContext
+    type PollContext,
+    type PollItem
 } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
 import { mapDetection, mapRunSummary, type RunSummary } from '../ocsf/index.js';
@@ -48,7 +50,21 @@ export async function* pollQualys(
     ctx: PollContext,
     api: QualysPollApi,
     tuning: Partial<PollTuning> = {}
-): AsyncGenerator<PollBatch<QualysCheckpoint>> {
+): AsyncGenerator<PollItem<QualysCheckpoint>> {
+    // Everything is one stream, `default`, until the poll is split into streams.
+    for await (const batch of pollOneCheckpoint(config, rawCheckpoint, ctx, api, tuning)) {
+        yield { stream: DEFAULT_STREAM_ID, ...batch };
+    }
+    yield { stream: DEFAULT_STREAM_ID, status: 'complete' };
+}
+
+async function* pollOneCheckpoint(
+    config: QualysConfig,
+    rawCheckpoint: unknown,
+    ctx: PollContext,
+    api: QualysPollApi,
+    tuning: Partial<PollTuning>
+): AsyncGenerator<Omit<PollBatch<QualysCheckpoint>, 'stream'>> {
     const tune = { ...DEFAULT_TUNING, ...tuning };
     const source: ArtifactSource = { connector: ctx.connectorId, instance: ctx.instanceId };
     const pollStart = ctx.clock.now();

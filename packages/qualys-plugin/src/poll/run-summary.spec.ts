@@ -41,9 +41,7 @@ describe('pollQualys: run summary', () => {
             )
             .on('kb', ok(kbList([{ qid: 38794 }, { qid: 90043 }]), WITHIN_LIMITS));
         const config = testConfig({ scans: true, kbEnrichment: true, truncationLimit: 2 });
-        const { batches, error } = await drain(
-            new QualysConnector(limiterRegistry(h.clock)).poll(config, undefined, h.ctx)
-        );
+        const { batches, error } = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(config, {}, h.ctx));
 
         expect(error).to.equal(undefined);
         expect(qualys.pending()).to.deep.equal([]);
@@ -88,7 +86,7 @@ describe('pollQualys: run summary', () => {
             window: { after: '2024-05-14T07:45:00Z', before: '2024-05-14T09:00:00Z', nextIdMin: 104 }
         };
         const { batches } = await drain(
-            new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), checkpoint, h.ctx)
+            new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), { default: checkpoint }, h.ctx)
         );
 
         expect(runSummaryOf(batches)).to.include({

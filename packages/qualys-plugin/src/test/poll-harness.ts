@@ -2,8 +2,10 @@ import {
     type Artifact,
     ConnectorError,
     GotHttpClientFactory,
+    isStreamStatus,
     type PollBatch,
-    type PollContext
+    type PollContext,
+    type PollItem
 } from '@signal-connectors/connector-sdk';
 import {
     CapturedLogger,
@@ -119,15 +121,17 @@ export function limiterRegistry(clock: FakeClock): SubscriptionLimiterRegistry {
     return new SubscriptionLimiterRegistry(clock);
 }
 
-/** `pollQualys` with a fresh client for `config` (and the registry's limiter, if any). */
-export function startPoll(
+/** `pollQualys` with a fresh client for `config` (and the registry's limiter, if any): its batches. */
+export async function* startPoll(
     config: QualysConfig,
     checkpoint: QualysCheckpoint | undefined,
     h: PollHarness,
     tuning: Partial<PollTuning> = {},
     registry?: SubscriptionLimiterRegistry
 ): AsyncGenerator<PollBatch<QualysCheckpoint>> {
-    return pollQualys(config, checkpoint, h.ctx, qualysApi(config, h, registry), tuning);
+    for await (const item of pollQualys(config, checkpoint, h.ctx, qualysApi(config, h, registry), tuning)) {
+        if (!isStreamStatus(item)) yield item;
+    }
 }
 
 /** What a poll yielded before it ended, and the error it ended with, if any. */
@@ -137,10 +141,10 @@ export interface PollOutcome {
 }
 
 /** Runs a poll to its end, keeping the batches and catching the error (a failed poll still yields batches). */
-export async function drain(poll: AsyncIterable<PollBatch<QualysCheckpoint>>): Promise<PollOutcome> {
+export async function drain(poll: AsyncIterable<PollItem>): Promise<PollOutcome> {
     const batches: PollBatch<QualysCheckpoint>[] = [];
     try {
-        for await (const batch of poll) batches.push(batch);
+        for await (const item of poll) if (!isStreamStatus(item)) batches.push(item as PollBatch<QualysCheckpoint>);
         return { batches };
     } catch (error) {
         return { batches, error };
