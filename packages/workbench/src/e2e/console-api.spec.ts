@@ -6,12 +6,17 @@ import { readTree } from './e2e-harness.spec.helper.js';
 
 const ID = 'qualys-api';
 
-/** The instance's committed checkpoint, read straight from the state database (locked while the service runs). */
+/**
+ * The instance's committed checkpoints (of every stream, as JSON), read straight from the state database (locked
+ * while the service runs).
+ */
 function checkpointOf(dataDir: string): string | undefined {
     const db = new DatabaseSync(join(dataDir, 'state.db'), { readOnly: true });
     try {
-        const row = db.prepare('SELECT checkpoint FROM checkpoints WHERE instance_id = ?').get(ID) as { checkpoint: string } | undefined;
-        return row?.checkpoint;
+        const rows = db
+            .prepare('SELECT stream, checkpoint FROM stream_state WHERE instance_id = ? AND checkpoint IS NOT NULL ORDER BY stream')
+            .all(ID) as { stream: string; checkpoint: string }[];
+        return rows.length === 0 ? undefined : JSON.stringify(rows);
     } finally {
         db.close();
     }

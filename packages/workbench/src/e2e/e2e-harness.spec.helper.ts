@@ -167,11 +167,17 @@ export class E2eEnvironment {
 
     /** The instance's committed checkpoint, read straight from the state database (undefined before any commit). */
     committedCheckpoint(): QualysCheckpoint | undefined {
+        return this.committedCheckpoints().default as QualysCheckpoint | undefined;
+    }
+
+    /** Each stream's committed checkpoint, read straight from the state database. */
+    committedCheckpoints(): Record<string, unknown> {
         const db = new DatabaseSync(join(this.dataDir, 'state.db'), { readOnly: true });
         try {
-            const row = db.prepare('SELECT checkpoint FROM checkpoints WHERE instance_id = ?').get(INSTANCE_ID) as
-                { checkpoint: string } | undefined;
-            return row === undefined ? undefined : (JSON.parse(row.checkpoint) as QualysCheckpoint);
+            const rows = db
+                .prepare('SELECT stream, checkpoint FROM stream_state WHERE instance_id = ? AND checkpoint IS NOT NULL')
+                .all(INSTANCE_ID) as { stream: string; checkpoint: string }[];
+            return Object.fromEntries(rows.map(row => [row.stream, JSON.parse(row.checkpoint) as unknown]));
         } finally {
             db.close();
         }
