@@ -3,7 +3,6 @@ import {
     type ConnectionReport,
     type Connector,
     type ConnectorContext,
-    DEFAULT_STREAM_ID,
     type HttpEvent,
     type PollContext,
     type PollItem,
@@ -15,12 +14,11 @@ import { SubscriptionLimiterRegistry } from './client/subscription-limiter-regis
 import { validateQualysConfig } from './config/qualys-config-validator.js';
 import { testQualysConnection } from './connection/connection-tester.js';
 import type { QualysConfig } from './model/index.js';
-import type { QualysCheckpoint } from './poll/qualys-checkpoint.js';
 import { pollQualys } from './poll/qualys-poller.js';
 
 /**
- * The Qualys Vulnerability Management connector: host detections (as OCSF Vulnerability Findings), scans and
- * KnowledgeBase entries, streamed and incremental. Every instance of the same subscription (API server and
+ * The Qualys Vulnerability Management connector: the streams `host_detections` (OCSF Vulnerability Findings),
+ * `knowledge_base` and `scans`, streamed and incremental, each with its own checkpoint. Every instance of the same subscription (API server and
  * username) in this process shares one rate limiter.
  */
 @injectable()
@@ -44,7 +42,7 @@ export class QualysConnector implements Connector<QualysConfig> {
             timeoutSeconds: config.timeoutSeconds,
             onEvent: event => recordCallMetric(ctx, event)
         });
-        return pollQualys(config, checkpoints[DEFAULT_STREAM_ID] as QualysCheckpoint | undefined, ctx, client);
+        return pollQualys(config, checkpoints, ctx, client);
     }
 }
 

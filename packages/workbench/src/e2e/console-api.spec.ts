@@ -67,6 +67,15 @@ describe('e2e: the admin API guards the subscription and keeps console instances
         expect(created.json<{ writeOnly: unknown }>().writeOnly).to.deep.equal([{ field: 'password', configured: true }]);
         expect(created.text).to.not.contain(ConsoleEnvironment.PASSWORD);
         await untilHealthy(env);
+        // The API shows each stream's status.
+        const view = (await env.call('GET', `/api/instances/${ID}`)).json<{
+            status: { streams: { stream: string; status?: string }[] };
+        }>();
+        expect(view.status.streams.map(s => [s.stream, s.status])).to.deep.equal([
+            ['host_detections', 'complete'],
+            ['knowledge_base', 'complete'],
+            ['scans', 'complete']
+        ]);
 
         const textPlain = await env.call('POST', `/api/instances/${ID}/test`, {
             token: false,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import type { Artifact } from '@signal-connectors/connector-sdk';
-import type { QualysCheckpoint } from '@signal-connectors/qualys-plugin';
+import type { HostDetectionsCheckpoint } from '@signal-connectors/qualys-plugin';
 import { type DetectionFilter, QualysSandbox, type SandboxOptions } from '@signal-connectors/qualys-sandbox';
 import {
     expectedKeys,
@@ -28,6 +28,7 @@ export const RUN_SUMMARY_TYPE = 'qualys.run_summary';
 export interface RunSummaryData {
     runId: string;
     outcome: 'complete' | 'partial' | 'failed';
+    streams: Record<string, { outcome: 'complete' | 'failed' | 'skipped'; error?: { kind: string; message: string } }>;
     window?: { after?: string; before: string };
     resumedFrom?: { nextIdMin?: number };
     pages: number;
@@ -165,9 +166,12 @@ export class E2eEnvironment {
         );
     }
 
-    /** The instance's committed checkpoint, read straight from the state database (undefined before any commit). */
-    committedCheckpoint(): QualysCheckpoint | undefined {
-        return this.committedCheckpoints().default as QualysCheckpoint | undefined;
+    /**
+     * The instance's committed `host_detections` checkpoint, read straight from the state database (undefined
+     * before any commit).
+     */
+    committedCheckpoint(): HostDetectionsCheckpoint | undefined {
+        return this.committedCheckpoints().host_detections as HostDetectionsCheckpoint | undefined;
     }
 
     /** Each stream's committed checkpoint, read straight from the state database. */
