@@ -56,7 +56,7 @@ describe('runStreams', () => {
             'hosts:complete'
         ]);
         expect((items[1] as StreamStatus & { status: 'failed' }).error).to.equal(failure);
-        expect(logger.messages('error')).to.deep.equal([
+        expect(logger.messages('warn')).to.deep.equal([
             'Stream scans failed (permission): the account may not list scans'
         ]);
         expect(logger.entries[0].meta).to.include({ stream: 'scans', error: failure });

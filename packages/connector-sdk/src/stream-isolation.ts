@@ -25,7 +25,7 @@ export interface StreamIsolationOptions {
 
 /**
  * Runs one stream and turns its end into a status: `complete` when its generator returns, `failed` (with the
- * error as a `ConnectorError`, logged) when it throws, so the caller can go on with the other streams. Once the
+ * error as a `ConnectorError`, logged as a warning) when it throws, so the caller can go on with the other streams. Once the
  * signal aborted, a stream that returns reports nothing and an error is rethrown: stopping is the poll's
  * business, not an outcome of the stream.
  */
@@ -49,7 +49,8 @@ export async function* isolateStream(
     } catch (error) {
         if (options.signal.aborted) throw error;
         const failure = asConnectorError(error, `stream '${run.stream}'`);
-        options.logger?.error(`Stream ${run.stream} failed (${failure.kind}): ${failure.message}`, {
+        // A warning: the stream's failure is reported, and the host fails the poll (and logs that as an error).
+        options.logger?.warn(`Stream ${run.stream} failed (${failure.kind}): ${failure.message}`, {
             stream: run.stream,
             error: failure
         });

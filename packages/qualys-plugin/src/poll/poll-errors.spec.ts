@@ -77,9 +77,9 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
             expect(qualys.forms('hld')).to.have.length(1);
             expectFailedSummary(outcome, kind);
             expect(lastCheckpoint(outcome.batches).watermark).to.equal(undefined);
-            expect(h.logger.messages('error')).to.deep.equal([
+            expect(h.logger.messages('warn')).to.include(
                 `Stream host_detections failed (${kind}): ${pollError(outcome).message}`
-            ]);
+            );
         });
     }
 
