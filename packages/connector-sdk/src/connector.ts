@@ -1,6 +1,7 @@
 import type { Artifact } from './artifact.js';
 import type { ConnectorErrorKind } from './connector-error.js';
 import type { ConnectorContext, PollContext } from './connector-context.js';
+import type { StreamCheckpoints, StreamStatus } from './stream.js';
 
 /** DI token for {@link Connector}: a plugin's entry module binds its connector to it. */
 export const Connector = Symbol.for('@signal-connectors/connector-sdk:Connector');
@@ -37,25 +38,42 @@ export interface ConnectionReport {
 export type PollProgress = Readonly<Record<string, number>>;
 
 /**
- * A batch of artifacts and the checkpoint to commit once they are delivered. A checkpoint must let a new
- * poll resume right after this batch.
+ * A batch of one stream's artifacts and that stream's checkpoint, to commit once they are delivered. The
+ * checkpoint must let a new poll resume that stream right after this batch.
  */
 export interface PollBatch<Checkpoint = unknown> {
+    /** The declared stream the batch belongs to (see `ConnectorManifest.streams`). */
+    stream: string;
     artifacts: Artifact[];
+    /** The stream's checkpoint after this batch; plain JSON. */
     checkpoint: Checkpoint;
+    /** Counters for progress displays, e.g. `{ pages: 3, hosts: 300 }`. */
     progress?: PollProgress;
+}
+
+/** What `poll` yields: a stream's batch, or a stream's status once that stream ended. */
+export type PollItem<Checkpoint = unknown> = PollBatch<Checkpoint> | StreamStatus;
+
+/** True when `item` is a stream's status rather than a batch. */
+export function isStreamStatus(item: PollItem): item is StreamStatus {
+    return 'status' in item;
 }
 
 /**
  * The contract every connector implements. The host validates the config before each command, commits each
- * batch's checkpoint only after the sink acknowledged its artifacts, and replays from the last committed one
- * after a crash: delivery is at-least-once.
+ * batch's checkpoint (per stream) only after the sink acknowledged its artifacts, and replays each stream from
+ * its last committed checkpoint after a crash: delivery is at-least-once.
  */
-export interface Connector<Config = unknown, Checkpoint = unknown> {
+export interface Connector<Config = unknown> {
     /** Never throws on bad input: returns the typed config (and its secret values), or every problem with its path. */
     validateConfig(raw: unknown): ConfigValidation<Config>;
     /** Cheap, read-only check of reachability, credentials and permissions, with a hint per failure. Never throws. */
     testConnection(config: Config, ctx: ConnectorContext): Promise<ConnectionReport>;
-    /** Yields batches until the poll is complete; throws a `ConnectorError` on failure. Stops when `ctx.signal` aborts. */
-    poll(config: Config, checkpoint: Checkpoint | undefined, ctx: PollContext): AsyncIterable<PollBatch<Checkpoint>>;
+    /**
+     * Polls every stream from its last committed checkpoint (`checkpoints[stream]`, absent for a fresh one): yields
+     * each stream's batches, then its status. A stream's failure is a `failed` status, and the other streams go
+     * on (`runStreams` does both for you). Throwing fails every stream that reported no status yet. Stops when
+     * `ctx.signal` aborts.
+     */
+    poll(config: Config, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem>;
 }

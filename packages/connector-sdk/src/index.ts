@@ -14,6 +14,8 @@ export { InMemoryKeyValueStore } from './in-memory-key-value-store.js';
 export * from './logging/logger.js';
 export * from './manifest/connector-manifest.js';
 export * from './sdk-version.js';
+export * from './stream.js';
+export * from './stream-isolation.js';
 export * from './tokens.js';
 export * from './manifest/config-schema-validator.js';
 export * from './manifest/connector-manifest-schema.js';

@@ -7,7 +7,16 @@ export { SubscriptionRateLimiter } from './client/subscription-rate-limiter.js';
 export { QUALYS_MANIFEST, validateQualysConfig } from './config/qualys-config-validator.js';
 export { testQualysConnection } from './connection/connection-tester.js';
 export * from './model/index.js';
-export type { QualysCheckpoint, DetectionWindow } from './poll/qualys-checkpoint.js';
+export {
+    QualysStream,
+    readCheckpoints,
+    type DetectionWindow,
+    type HostDetectionsCheckpoint,
+    type KnowledgeBaseCheckpoint,
+    type LegacyQualysCheckpoint,
+    type QualysCheckpoints,
+    type ScansCheckpoint
+} from './poll/qualys-checkpoint.js';
 export { pollQualys, hostDetectionParams, type PollTuning, type QualysPollApi } from './poll/qualys-poller.js';
 export { QualysConnector } from './qualys-connector.js';
 export { qualysPluginModule };

@@ -117,14 +117,10 @@ describe('qualysPluginModule', () => {
             })
         );
 
-        const pollA = drain(
-            instanceConnector(plugin, 'qualys-a').poll(testConfig({ truncationLimit: 2 }), undefined, a.ctx)
-        );
+        const pollA = drain(instanceConnector(plugin, 'qualys-a').poll(testConfig({ truncationLimit: 2 }), {}, a.ctx));
         await until(() => clock.pendingSleeps > 0, "instance A's throttle wait");
         qualys.on('hld', ok(hldPage(hostsRange(100, 1))), ok(hldPage(hostsRange(100, 1))));
-        const pollB = drain(
-            instanceConnector(plugin, 'qualys-b').poll(testConfig({ truncationLimit: 3 }), undefined, b.ctx)
-        );
+        const pollB = drain(instanceConnector(plugin, 'qualys-b').poll(testConfig({ truncationLimit: 3 }), {}, b.ctx));
         await until(() => clock.pendingSleeps > 1, "instance B's wait");
         await clock.advance(180_000);
         expect(qualys.forms('hld')).to.have.length(1);

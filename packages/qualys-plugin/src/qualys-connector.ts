@@ -4,8 +4,9 @@ import {
     type Connector,
     type ConnectorContext,
     type HttpEvent,
-    type PollBatch,
-    type PollContext
+    type PollContext,
+    type PollItem,
+    type StreamCheckpoints
 } from '@signal-connectors/connector-sdk';
 import { inject, injectable } from 'inversify';
 import { QualysApiClient } from './client/qualys-api-client.js';
@@ -13,16 +14,15 @@ import { SubscriptionLimiterRegistry } from './client/subscription-limiter-regis
 import { validateQualysConfig } from './config/qualys-config-validator.js';
 import { testQualysConnection } from './connection/connection-tester.js';
 import type { QualysConfig } from './model/index.js';
-import type { QualysCheckpoint } from './poll/qualys-checkpoint.js';
 import { pollQualys } from './poll/qualys-poller.js';
 
 /**
- * The Qualys Vulnerability Management connector: host detections (as OCSF Vulnerability Findings), scans and
- * KnowledgeBase entries, streamed and incremental. Every instance of the same subscription (API server and
+ * The Qualys Vulnerability Management connector: the streams `host_detections` (OCSF Vulnerability Findings),
+ * `knowledge_base` and `scans`, streamed and incremental, each with its own checkpoint. Every instance of the same subscription (API server and
  * username) in this process shares one rate limiter.
  */
 @injectable()
-export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint> {
+export class QualysConnector implements Connector<QualysConfig> {
     constructor(@inject(SubscriptionLimiterRegistry) private readonly limiters: SubscriptionLimiterRegistry) {}
 
     validateConfig(raw: unknown): ConfigValidation<QualysConfig> {
@@ -33,11 +33,7 @@ export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint
         return testQualysConnection(config, ctx, this.limiters);
     }
 
-    poll(
-        config: QualysConfig,
-        checkpoint: QualysCheckpoint | undefined,
-        ctx: PollContext
-    ): AsyncIterable<PollBatch<QualysCheckpoint>> {
+    poll(config: QualysConfig, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
         const client = new QualysApiClient(config, {
             http: ctx.http,
             logger: ctx.logger,
@@ -46,7 +42,7 @@ export class QualysConnector implements Connector<QualysConfig, QualysCheckpoint
             timeoutSeconds: config.timeoutSeconds,
             onEvent: event => recordCallMetric(ctx, event)
         });
-        return pollQualys(config, checkpoint, ctx, client);
+        return pollQualys(config, checkpoints, ctx, client);
     }
 }
 

@@ -1,3 +1,5 @@
+import { STREAM_ID_PATTERN } from '../stream.js';
+
 /** Manifest ids: lower-case words of letters and digits joined by `.` or `-`, e.g. `signal-client.qualys`. */
 export const MANIFEST_ID_PATTERN = '^[a-z0-9]+([.-][a-z0-9]+)*$';
 
@@ -66,6 +68,22 @@ export const connectorManifestSchema = {
         },
         multiInstance: { type: 'boolean' },
         capabilities: { type: 'array', uniqueItems: true, items: nonEmptyString },
+        streams: {
+            description:
+                "The streams the connector's poll yields, each with its own checkpoint and status; without it, the single stream `default`",
+            type: 'array',
+            minItems: 1,
+            items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['id', 'title', 'description'],
+                properties: {
+                    id: { type: 'string', maxLength: 64, pattern: STREAM_ID_PATTERN, examples: ['host_detections'] },
+                    title: { type: 'string', minLength: 1, maxLength: 100, examples: ['Host detections'] },
+                    description: nonEmptyString
+                }
+            }
+        },
         docsUrl: { type: 'string', minLength: 1, examples: ['https://example.com/docs/connector'] }
     }
 } as const;

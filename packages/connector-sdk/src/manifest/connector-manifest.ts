@@ -1,3 +1,5 @@
+import type { StreamDeclaration } from '../stream.js';
+
 /** A JSON Schema object, as found in a manifest's `configSchema`. */
 export type JsonSchema = Record<string, unknown>;
 
@@ -32,5 +34,10 @@ export interface ConnectorManifest {
     multiInstance: boolean;
     /** What the connector collects, e.g. `host-detections`, `scans`. */
     capabilities: string[];
+    /**
+     * The streams the connector's `poll` yields, each with its own checkpoint and status. Optional: a manifest
+     * without it has the single stream `default` (see `declaredStreams`).
+     */
+    streams?: StreamDeclaration[];
     docsUrl: string;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ConnectorManifest } from './connector-manifest.js';
 import { validateManifest } from './manifest-validator.js';
+import { DEFAULT_STREAM, declaredStreams } from '../stream.js';
 
 function goodManifest(): ConnectorManifest {
     return {
@@ -177,5 +178,43 @@ describe('validateManifest', () => {
             { path: 'capabilities[2]', message: 'must be a string, not an integer' }
         ]);
         expect(result.ok ? [] : result.problems.map(p => p.path)).to.include('capabilities');
+    });
+
+    it('accepts declared streams, and no streams at all (the single stream default)', () => {
+        const streams = [
+            { id: 'host_detections', title: 'Host detections', description: 'Detections per host.' },
+            { id: 'scans', title: 'Scans', description: 'Scan state changes.' }
+        ];
+        expect(validateManifest(withChanges(m => (m.streams = streams))).ok).to.equal(true);
+        expect(validateManifest(goodManifest()).ok).to.equal(true);
+        expect(declaredStreams(goodManifest())).to.deep.equal([DEFAULT_STREAM]);
+        expect(declaredStreams({ streams }).map(stream => stream.id)).to.deep.equal(['host_detections', 'scans']);
+    });
+
+    it('rejects a stream id that is not snake_case, a repeated one, a stream without title and an empty list', () => {
+        const stream = (id: string) => ({ id, title: id, description: `The ${id}.` });
+        const result = validateManifest(
+            withChanges(m => {
+                m.streams = [
+                    stream('host-detections'),
+                    stream('scans'),
+                    stream('scans'),
+                    { id: 'kb', description: 'x' }
+                ];
+            })
+        );
+        expect(result.ok ? [] : result.problems).to.deep.equal([
+            {
+                path: 'streams[0].id',
+                message:
+                    'must be snake_case: lower-case letters and digits in words joined by _, starting with a letter',
+                hint: "e.g. 'host_detections'"
+            },
+            { path: 'streams[3].title', message: 'is required' },
+            { path: 'streams[2].id', message: "'scans' is declared twice", hint: 'give every stream its own id' }
+        ]);
+        expect(problemPaths(withChanges(m => (m.streams = [])))).to.deep.equal(['streams']);
+        for (const id of ['Scans', '_legacy', '1scans', 'scans_', 'a__b'])
+            expect(problemPaths(withChanges(m => (m.streams = [stream(id)]))), id).to.deep.equal(['streams[0].id']);
     });
 });

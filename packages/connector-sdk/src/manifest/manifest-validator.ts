@@ -30,6 +30,12 @@ const PATTERN_MESSAGES: Record<string, ConfigProblem> = {
     }
 };
 
+/** The message for a stream id that is not snake_case, wherever it is in the list. */
+const STREAM_ID_MESSAGE = {
+    message: 'must be snake_case: lower-case letters and digits in words joined by _, starting with a letter',
+    hint: "e.g. 'host_detections'"
+};
+
 let compiled: ValidateFunction | undefined;
 
 /**
@@ -44,7 +50,10 @@ export function validateManifest(raw: unknown): ManifestValidation {
     const problems = compiled(raw)
         ? []
         : ajvErrorsToProblems(compiled.errors).map(p =>
-              p.message.startsWith('does not have the expected form') ? (PATTERN_MESSAGES[p.path] ?? p) : p
+              p.message.startsWith('does not have the expected form')
+                  ? (PATTERN_MESSAGES[p.path] ??
+                    (/^streams\[\d+\]\.id$/.test(p.path) ? { path: p.path, ...STREAM_ID_MESSAGE } : p))
+                  : p
           );
     if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
         const report = (problem: ConfigProblem): void => {
@@ -63,7 +72,22 @@ function checkSemantics(
     report: (p: ConfigProblem) => void,
     broken: (path: string) => boolean
 ): void {
-    const { sdk, entry, docsUrl, defaults, configSchema, auth } = manifest;
+    const { sdk, entry, docsUrl, defaults, configSchema, auth, streams } = manifest;
+    if (Array.isArray(streams)) {
+        const seen = new Set<string>();
+        streams.forEach((stream: unknown, index) => {
+            const id = isObject(stream) ? stream.id : undefined;
+            if (typeof id !== 'string') return;
+            if (seen.has(id)) {
+                report({
+                    path: `streams[${index}].id`,
+                    message: `'${id}' is declared twice`,
+                    hint: 'give every stream its own id'
+                });
+            }
+            seen.add(id);
+        });
+    }
     if (typeof sdk === 'string' && semver.validRange(sdk) === null) {
         report({ path: 'sdk', message: `'${sdk}' is not a valid semver range`, hint: "e.g. '^0.1.0'" });
     }

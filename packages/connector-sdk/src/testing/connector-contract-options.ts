@@ -15,16 +15,17 @@ export interface BadConfigCase {
 }
 
 /** What {@link describeConnectorContract} needs to know about a plugin. */
-export interface ConnectorContractOptions<Config = unknown, Checkpoint = unknown> {
+export interface ConnectorContractOptions<Config = unknown> {
     /** Suite title, usually the connector id. */
     name: string;
     /** The manifest (e.g. package.json's `signalConnector`), or a function, possibly async, that loads it. */
     manifest: ConnectorManifest | Record<string, unknown> | (() => unknown);
     /** Makes the connector, usually by loading the plugin's `ContainerModule` into a container, as the host does. */
-    createConnector(): Connector<Config, Checkpoint> | Promise<Connector<Config, Checkpoint>>;
+    createConnector(): Connector<Config> | Promise<Connector<Config>>;
     /**
-     * Raw settings that reach a working server (called after `setup`). Its poll must be deterministic and, so
-     * that resuming can be checked, yield several batches: configure a small page size or batch limit.
+     * Raw settings that reach a working server (called after `setup`). Its poll must be deterministic, every
+     * stream it runs must complete, and, so that resuming can be checked, it must yield several batches:
+     * configure a small page size or batch limit.
      */
     goodConfig(): unknown;
     /** Configs `validateConfig` must reject, each with the paths of its problems. */

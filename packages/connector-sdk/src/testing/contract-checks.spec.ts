@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import type { PollBatch } from '../connector.js';
-import { checkBatch, DeadlineExceededError, findSecret, within } from './contract-checks.js';
+import type { PollBatch, PollItem } from '../connector.js';
+import { ConnectorError } from '../connector-error.js';
+import { checkBatch, checkPollItems, DeadlineExceededError, findSecret, within } from './contract-checks.js';
 
 const source = { connector: 'example.paged-api', instance: 'prod' };
 const artifact = { id: 'a1', type: 'example.item', time: '2024-01-01T00:00:00.000Z', source, data: { n: 1 } };
@@ -9,18 +10,20 @@ describe('checkBatch', () => {
     it('accepts a well-formed batch', () => {
         checkBatch(
             {
+                stream: 'items',
                 artifacts: [artifact, { ...artifact, id: 'a2', time: '2024-01-01T00:00:00Z' }],
                 checkpoint: { after: 'a2' }
             },
             0,
-            source
+            source,
+            ['items']
         );
-        checkBatch({ artifacts: [], checkpoint: 0 }, 0, source);
+        checkBatch({ stream: 'items', artifacts: [], checkpoint: 0 }, 0, source);
     });
 
     it('names the batch, the artifact and the fault', () => {
         const bad = (change: Record<string, unknown>, checkpoint: unknown = 'x'): PollBatch =>
-            ({ artifacts: [artifact, { ...artifact, ...change }], checkpoint }) as PollBatch;
+            ({ stream: 'items', artifacts: [artifact, { ...artifact, ...change }], checkpoint }) as PollBatch;
         expect(() => checkBatch(bad({ id: '' }), 1, source)).to.throw(
             'batch 2, artifact 2: id must be a non-empty string'
         );
@@ -35,11 +38,52 @@ describe('checkBatch', () => {
         expect(() => checkBatch(bad({ data: { at: new Date() } }), 0, source)).to.throw(
             /not plain JSON \(a Date at data.at\)/
         );
-        expect(() => checkBatch({ artifacts: [artifact] } as unknown as PollBatch, 0, source)).to.throw(
-            'batch 1 has no checkpoint'
+        expect(() =>
+            checkBatch({ stream: 'items', artifacts: [artifact] } as unknown as PollBatch, 0, source)
+        ).to.throw('batch 1 has no checkpoint');
+        expect(() => checkBatch({ artifacts: [], checkpoint: 1 } as unknown as PollBatch, 2, source)).to.throw(
+            'batch 3 names no stream'
+        );
+        expect(() => checkBatch(bad({}), 0, source, ['users', 'groups'])).to.throw(
+            "batch 1 names stream 'items', which the manifest does not declare (users, groups)"
         );
         expect(() => checkBatch(bad({}, { seen: new Set() }), 0, source)).to.throw(
             /checkpoint is not plain JSON \(a Set at seen\)/
+        );
+    });
+});
+
+describe('checkPollItems', () => {
+    const batch = (stream: string): PollBatch => ({ stream, artifacts: [artifact], checkpoint: { n: 1 } });
+    const failed = (stream: string): PollItem => ({
+        stream,
+        status: 'failed',
+        error: new ConnectorError('transient', 'down')
+    });
+
+    it('accepts batches then one status per stream, streams interleaved', () => {
+        checkPollItems([batch('a'), batch('b'), batch('a'), { stream: 'a', status: 'complete' }, failed('b')], source, [
+            'a',
+            'b'
+        ]);
+    });
+
+    it('refuses a batch after its stream ended, a second status, an unknown status and a failure without error', () => {
+        const complete = { stream: 'a', status: 'complete' } as const;
+        expect(() => checkPollItems([complete, batch('a')], source, ['a'])).to.throw(
+            "item 2: a batch of stream 'a' after its status (item 1)"
+        );
+        expect(() => checkPollItems([complete, failed('a')], source, ['a'])).to.throw(
+            "item 2: stream 'a' reported a status twice"
+        );
+        expect(() => checkPollItems([{ stream: 'a', status: 'done' } as unknown as PollItem], source, ['a'])).to.throw(
+            `item 1: status must be 'complete' or 'failed', not "done"`
+        );
+        expect(() =>
+            checkPollItems([{ stream: 'a', status: 'failed' } as unknown as PollItem], source, ['a'])
+        ).to.throw('item 1: a failed status needs a ConnectorError with a kind and a message');
+        expect(() => checkPollItems([complete], source, ['b'])).to.throw(
+            "item 1 names stream 'a', which the manifest does not declare (b)"
         );
     });
 });

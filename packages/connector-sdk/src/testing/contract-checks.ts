@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { PollBatch } from '../connector.js';
+import { isStreamStatus, type PollBatch, type PollItem } from '../connector.js';
 import { findNonJsonValue } from '../json-value.js';
 
 /** Thrown by {@link within} when the awaited work takes too long (never by the code under test). */
@@ -37,13 +37,19 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string, o
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 /**
- * Asserts that one batch is well formed: an `artifacts` array of envelopes with a non-empty `id` and `type`, a
- * valid ISO-8601 UTC `time`, `source` naming this connector and instance, and `data`; everything plain JSON
- * (sinks write JSON, and the host stores the checkpoint as JSON).
+ * Asserts that one batch is well formed: it names a stream (one of `streams`, when given), an `artifacts` array
+ * of envelopes with a non-empty `id` and `type`, a valid ISO-8601 UTC `time`, `source` naming this connector
+ * and instance, and `data`; everything plain JSON (sinks write JSON, and the host stores the checkpoint as JSON).
  */
-export function checkBatch(batch: PollBatch, index: number, source: { connector: string; instance: string }): void {
+export function checkBatch(
+    batch: PollBatch,
+    index: number,
+    source: { connector: string; instance: string },
+    streams?: readonly string[]
+): void {
     const where = `batch ${index + 1}`;
     assert.ok(typeof batch === 'object' && batch !== null, `${where} is not an object`);
+    checkStreamName(batch.stream, where, streams);
     assert.ok(Array.isArray(batch.artifacts), `${where}: artifacts is not an array`);
     assert.ok('checkpoint' in batch && batch.checkpoint !== undefined, `${where} has no checkpoint`);
     const checkpointProblem = findNonJsonValue(batch.checkpoint);
@@ -75,6 +81,55 @@ export function checkBatch(batch: PollBatch, index: number, source: { connector:
         const problem = findNonJsonValue(artifact);
         assert.equal(problem, undefined, `${at} is not plain JSON (${describe(problem)})`);
     });
+}
+
+/**
+ * Asserts that what a poll yielded is well formed as a whole: every batch passes {@link checkBatch}; every stream
+ * status names a declared stream, says `complete` or `failed` (with an error that has a kind and a message), and
+ * comes at most once per stream, after that stream's last batch.
+ */
+export function checkPollItems(
+    items: readonly PollItem[],
+    source: { connector: string; instance: string },
+    streams: readonly string[]
+): void {
+    const ended = new Map<string, number>();
+    let batches = 0;
+    items.forEach((item, index) => {
+        const where = `item ${index + 1}`;
+        assert.ok(typeof item === 'object' && item !== null, `${where} is not an object`);
+        if (!isStreamStatus(item)) {
+            checkBatch(item, batches++, source, streams);
+            const end = ended.get(item.stream);
+            assert.equal(end, undefined, `${where}: a batch of stream '${item.stream}' after its status (item ${end})`);
+            return;
+        }
+        checkStreamName(item.stream, where, streams);
+        assert.ok(
+            item.status === 'complete' || item.status === 'failed',
+            `${where}: status must be 'complete' or 'failed', not ${JSON.stringify(item.status)}`
+        );
+        if (item.status === 'failed') {
+            const error = item.error as { kind?: unknown; message?: unknown } | undefined;
+            assert.ok(
+                typeof error?.kind === 'string' && typeof error.message === 'string' && error.message !== '',
+                `${where}: a failed status needs a ConnectorError with a kind and a message`
+            );
+        }
+        const previous = ended.get(item.stream);
+        assert.equal(previous, undefined, `${where}: stream '${item.stream}' reported a status twice`);
+        ended.set(item.stream, index + 1);
+    });
+}
+
+function checkStreamName(stream: unknown, where: string, streams: readonly string[] | undefined): void {
+    assert.ok(typeof stream === 'string' && stream !== '', `${where} names no stream`);
+    if (streams !== undefined) {
+        assert.ok(
+            streams.includes(stream),
+            `${where} names stream '${stream}', which the manifest does not declare (${streams.join(', ')})`
+        );
+    }
 }
 
 function kindOf(value: unknown): string {

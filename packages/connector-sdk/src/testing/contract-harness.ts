@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import type { ConfigValidation, ConnectionReport, Connector, PollBatch } from '../connector.js';
+import type { ConfigValidation, ConnectionReport, Connector, PollItem } from '../connector.js';
 import type { PollContext } from '../connector-context.js';
 import type { ConnectorManifest } from '../manifest/connector-manifest.js';
 import { secretValues } from '../manifest/secret-fields.js';
+import { declaredStreams, type StreamCheckpoints } from '../stream.js';
 import { CapturedLogger, searchableText } from './captured-logger.js';
 import type { ConnectorContractOptions } from './connector-contract-options.js';
 import { DeadlineExceededError, findSecret, within, type Haystack } from './contract-checks.js';
@@ -13,17 +14,17 @@ import { createTestContext } from './test-context.js';
  * that share one captured log, and keeps everything the connector threw, reported or emitted, so the last test
  * can search it all for secrets.
  */
-export class ContractHarness<Config, Checkpoint> {
+export class ContractHarness<Config> {
     readonly pollTimeoutMs: number;
     readonly abortWithinMs: number;
     readonly instanceId: string;
     readonly logger: CapturedLogger;
     manifest!: ConnectorManifest;
-    connector!: Connector<Config, Checkpoint>;
+    connector!: Connector<Config>;
     private readonly haystacks: Haystack[] = [];
-    private fullPoll?: Promise<PollBatch<Checkpoint>[]>;
+    private fullPoll?: Promise<PollItem[]>;
 
-    constructor(readonly options: ConnectorContractOptions<Config, Checkpoint>) {
+    constructor(readonly options: ConnectorContractOptions<Config>) {
         this.pollTimeoutMs = options.pollTimeoutMs ?? 30_000;
         this.abortWithinMs = options.abortWithinMs ?? 2_000;
         this.instanceId = options.instanceId ?? 'contract-test';
@@ -36,6 +37,11 @@ export class ContractHarness<Config, Checkpoint> {
         const { manifest } = this.options;
         this.manifest = (typeof manifest === 'function' ? await manifest() : manifest) as ConnectorManifest;
         this.connector = await this.options.createConnector();
+    }
+
+    /** The ids of the streams the manifest declares (`default` when it declares none). */
+    get streams(): string[] {
+        return declaredStreams(this.manifest).map(stream => stream.id);
     }
 
     /** A context on the suite's log; the plugin's `createContext` may change anything but the log and the signal. */
@@ -96,20 +102,20 @@ export class ContractHarness<Config, Checkpoint> {
         }
     }
 
-    /** Polls to the end within the poll timeout (aborting the poll past it). */
-    async pollAll(config: Config, checkpoint: Checkpoint | undefined, what: string): Promise<PollBatch<Checkpoint>[]> {
+    /** Polls to the end within the poll timeout (aborting the poll past it); the items it yielded. */
+    async pollAll(config: Config, checkpoints: StreamCheckpoints, what: string): Promise<PollItem[]> {
         const controller = new AbortController();
-        const polling = collect(this.connector.poll(config, checkpoint, this.context(controller)));
-        const batches = await this.guarded(what, () =>
+        const polling = collect(this.connector.poll(config, checkpoints, this.context(controller)));
+        const items = await this.guarded(what, () =>
             within(polling, this.pollTimeoutMs, what, () => controller.abort())
         );
-        this.keep(`the artifacts of ${what}`, batches);
-        return batches;
+        this.keep(`the artifacts and statuses of ${what}`, items);
+        return items;
     }
 
     /** One full poll of `goodConfig` from no checkpoint, shared by the tests that need it. */
-    fullPollOfGoodConfig(): Promise<PollBatch<Checkpoint>[]> {
-        this.fullPoll ??= this.pollAll(this.validConfig(this.options.goodConfig(), 'goodConfig'), undefined, 'poll');
+    fullPollOfGoodConfig(): Promise<PollItem[]> {
+        this.fullPoll ??= this.pollAll(this.validConfig(this.options.goodConfig(), 'goodConfig'), {}, 'poll');
         return this.fullPoll;
     }
 

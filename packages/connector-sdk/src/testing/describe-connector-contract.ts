@@ -1,23 +1,23 @@
 import assert from 'node:assert/strict';
+import { isStreamStatus, type PollBatch, type PollItem } from '../connector.js';
 import { createConfigValidator } from '../manifest/config-schema-validator.js';
 import { validateManifest } from '../manifest/manifest-validator.js';
 import { checkSdkCompatibility } from '../manifest/sdk-compatibility.js';
 import { secretValues } from '../manifest/secret-fields.js';
 import type { BadConfigCase, ConnectorContractOptions } from './connector-contract-options.js';
-import { checkBatch, DeadlineExceededError, within } from './contract-checks.js';
+import { checkPollItems, DeadlineExceededError, within } from './contract-checks.js';
 import { ContractHarness } from './contract-harness.js';
 
 /**
  * The standard suite every plugin runs (mocha; call it at the top level of a spec file). It checks the manifest
  * (valid, compatible with this SDK), `validateConfig` (accepts the good config and lists its secrets, rejects
  * each bad one with problems at the expected paths, never throws), `testConnection` (ok with good credentials,
- * `auth` with a hint for bad ones, never throws), `poll` (well-formed batches and artifacts, JSON checkpoints,
- * resuming from the first batch's checkpoint leaves no gap, stops promptly once aborted) and that no secret
+ * `auth` with a hint for bad ones, never throws), `poll` (well-formed batches and artifacts of declared streams,
+ * JSON checkpoints, one status per stream after its batches and none failed, resuming from the checkpoints
+ * committed up to the first batch with artifacts leaves no gap, stops promptly once aborted) and that no secret
  * appears in anything logged, thrown, reported or emitted.
  */
-export function describeConnectorContract<Config = unknown, Checkpoint = unknown>(
-    options: ConnectorContractOptions<Config, Checkpoint>
-): void {
+export function describeConnectorContract<Config = unknown>(options: ConnectorContractOptions<Config>): void {
     const h = new ContractHarness(options);
     const { pollTimeoutMs, abortWithinMs } = h;
     const goodConfig = (): Config => h.validConfig(options.goodConfig(), 'goodConfig');
@@ -91,17 +91,34 @@ export function describeConnectorContract<Config = unknown, Checkpoint = unknown
             assert.ok(typeof report.hint === 'string' && report.hint !== '', 'a failed report needs a hint');
         });
 
-        it('polls from no checkpoint: well-formed batches with JSON checkpoints', async function () {
+        it('polls from no checkpoint: well-formed batches of declared streams, with JSON checkpoints', async function () {
             this.timeout(pollTimeoutMs + 5_000);
-            const batches = await h.fullPollOfGoodConfig();
-            assert.ok(batches.length > 0, 'the poll yielded no batch');
+            const items = await h.fullPollOfGoodConfig();
+            assert.ok(batchesOf(items).length > 0, 'the poll yielded no batch');
             const source = { connector: h.manifest.id, instance: h.instanceId };
-            batches.forEach((batch, index) => checkBatch(batch, index, source));
+            checkPollItems(items, source, h.streams);
         });
 
-        it('resumes from the checkpoint of its first batch without a gap', async function () {
+        it('ends every stream it runs with a status, none failed against a working server', async function () {
+            this.timeout(pollTimeoutMs + 5_000);
+            const items = await h.fullPollOfGoodConfig();
+            const statuses = items.filter(isStreamStatus);
+            const ran = new Set(batchesOf(items).map(batch => batch.stream));
+            for (const stream of ran) {
+                assert.ok(
+                    statuses.some(status => status.stream === stream),
+                    `stream '${stream}' yielded batches but no status: end it with { stream, status: 'complete' } (runStreams does)`
+                );
+            }
+            const failed = statuses.flatMap(status =>
+                status.status === 'failed' ? [`${status.stream}: ${status.error.kind}: ${status.error.message}`] : []
+            );
+            assert.deepEqual(failed, [], 'streams failed against the good config');
+        });
+
+        it('resumes from what it committed up to its first artifacts, without a gap', async function () {
             this.timeout(3 * pollTimeoutMs + 5_000);
-            const full = await h.fullPollOfGoodConfig();
+            const full = batchesOf(await h.fullPollOfGoodConfig());
             if (options.expectSeveralBatches !== false) {
                 assert.ok(
                     full.length > 1,
@@ -109,16 +126,23 @@ export function describeConnectorContract<Config = unknown, Checkpoint = unknown
                 );
             }
             const config = goodConfig();
-            const iterator = h.connector.poll(config, undefined, h.context())[Symbol.asyncIterator]();
-            const first = await h.guarded('poll', () => within(iterator.next(), pollTimeoutMs, 'the first batch'));
-            assert.ok(!first.done, 'the poll yielded no batch');
+            // Stop right after the first batch that carries artifacts (a stream may start with an empty one).
+            const iterator = h.connector.poll(config, {}, h.context())[Symbol.asyncIterator]();
+            const delivered: PollBatch[] = [];
+            while (delivered.at(-1) === undefined || delivered.at(-1)?.artifacts.length === 0) {
+                const batch = await h.guarded('poll', () =>
+                    within(firstBatch(iterator), pollTimeoutMs, 'the first batch with artifacts')
+                );
+                delivered.push(batch);
+            }
             await h.guarded('poll', () =>
                 within(Promise.resolve(iterator.return?.()), pollTimeoutMs, 'closing the poll')
             );
-            // The host stores checkpoints as JSON: resume from what it would read back.
-            const checkpoint = JSON.parse(JSON.stringify(first.value.checkpoint)) as typeof first.value.checkpoint;
-            const resumed = await h.pollAll(config, checkpoint, 'the resumed poll');
-            const seen = new Set([...first.value.artifacts, ...resumed.flatMap(b => b.artifacts)].map(a => a.id));
+            // The host commits each stream's checkpoint and hands back what it reads as JSON: resume from that.
+            const committed = Object.fromEntries(delivered.map(batch => [batch.stream, batch.checkpoint]));
+            const checkpoints = JSON.parse(JSON.stringify(committed)) as Record<string, unknown>;
+            const resumed = batchesOf(await h.pollAll(config, checkpoints, 'the resumed poll'));
+            const seen = new Set([...delivered, ...resumed].flatMap(b => b.artifacts).map(a => a.id));
             const missing = full.flatMap(b => b.artifacts.map(a => a.id)).filter(id => !seen.has(id));
             assert.deepEqual(
                 missing.slice(0, 10),
@@ -130,17 +154,18 @@ export function describeConnectorContract<Config = unknown, Checkpoint = unknown
         it(`stops within ${abortWithinMs} ms when its signal aborts`, async function () {
             this.timeout(pollTimeoutMs + abortWithinMs + 5_000);
             const controller = new AbortController();
-            const iterator = h.connector.poll(goodConfig(), undefined, h.context(controller))[Symbol.asyncIterator]();
-            const firstBatch = () =>
-                within(iterator.next(), pollTimeoutMs, 'the first batch', () => controller.abort());
-            let next = await h.guarded('poll', firstBatch);
+            const iterator = h.connector.poll(goodConfig(), {}, h.context(controller))[Symbol.asyncIterator]();
+            await h.guarded('poll', () =>
+                within(firstBatch(iterator), pollTimeoutMs, 'the first batch', () => controller.abort())
+            );
             controller.abort();
             const deadline = performance.now() + abortWithinMs;
             try {
-                while (!next.done) {
-                    next = await h.guarded('the aborted poll', () =>
+                for (;;) {
+                    const next = await h.guarded('the aborted poll', () =>
                         within(iterator.next(), deadline - performance.now(), 'the aborted poll')
                     );
+                    if (next.done === true) break;
                 }
             } catch (error) {
                 // Ending with an error is a fine way to stop; running on is not.
@@ -159,8 +184,22 @@ export function describeConnectorContract<Config = unknown, Checkpoint = unknown
     });
 }
 
+/** The batches among a poll's items. */
+function batchesOf(items: readonly PollItem[]): PollBatch[] {
+    return items.filter((item): item is PollBatch => !isStreamStatus(item));
+}
+
+/** Reads a poll up to its next batch (skipping the statuses of streams that delivered nothing). */
+async function firstBatch(iterator: AsyncIterator<PollItem>): Promise<PollBatch> {
+    for (;;) {
+        const next = await iterator.next();
+        assert.ok(!next.done, 'the poll ended without a batch that carries artifacts');
+        if (!isStreamStatus(next.value)) return next.value;
+    }
+}
+
 /** Asserts that a bad config is rejected, without throwing, with well-formed problems at the expected paths. */
-function checkBadConfig<Config>(h: ContractHarness<Config, unknown>, bad: BadConfigCase): void {
+function checkBadConfig<Config>(h: ContractHarness<Config>, bad: BadConfigCase): void {
     const raw = typeof bad.raw === 'function' ? (bad.raw as () => unknown)() : bad.raw;
     const result = h.validate(raw, `bad config '${bad.name}'`);
     assert.ok(!result.ok, 'the config was accepted');

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
-import { Connector } from '../connector.js';
+import { Connector, isStreamStatus, type PollBatch, type PollItem } from '../connector.js';
 import { ConnectorError } from '../connector-error.js';
+import type { StreamStatus } from '../stream.js';
 import { CapturedLogger } from './captured-logger.js';
 import { describeConnectorContract } from './describe-connector-contract.js';
 import {
@@ -27,13 +28,13 @@ const settings = (overrides: Record<string, unknown> = {}): Record<string, unkno
     ...overrides
 });
 
-describeConnectorContract<ExampleConfig, ExampleCheckpoint>({
+describeConnectorContract<ExampleConfig>({
     name: exampleManifest.id,
     manifest: exampleManifest,
     createConnector: () => {
         const container = new Container();
         container.load(exampleConnectorModule);
-        return container.get<Connector<ExampleConfig, ExampleCheckpoint>>(Connector);
+        return container.get<Connector<ExampleConfig>>(Connector);
     },
     setup: async () => {
         server = await startExamplePagedApiServer();
@@ -88,12 +89,13 @@ describe('ExampleConnector', () => {
         });
     });
 
-    it('resumes after the checkpoint and ends with the last page', async () => {
-        const batches = [];
-        for await (const batch of connector.poll(config(), { after: 'item-0005' }, createTestContext()))
-            batches.push(batch);
-        expect(batches.map(b => b.artifacts.length)).to.deep.equal([7]);
+    it('resumes the items stream after its checkpoint and ends it with the last page', async () => {
+        const checkpoint: ExampleCheckpoint = { after: 'item-0005' };
+        const items = await collect(connector.poll(config(), { items: checkpoint }, createTestContext()));
+        const batches = items.filter((item): item is PollBatch => !isStreamStatus(item));
+        expect(batches.map(b => [b.stream, b.artifacts.length])).to.deep.equal([['items', 7]]);
         expect(batches[0].checkpoint).to.deep.equal({ after: 'item-0012' });
+        expect(items.at(-1)).to.deep.equal({ stream: 'items', status: 'complete' });
         expect(batches[0].artifacts[0]).to.include({
             id: 'example.item:item-0006',
             type: 'example.item',
@@ -101,18 +103,20 @@ describe('ExampleConnector', () => {
         });
     });
 
-    it('retries server errors (instantly, on a fake clock) and fails with a transient error once retries are spent', async () => {
+    it('retries server errors (instantly, on a fake clock) and fails the stream as transient once retries are spent', async () => {
         const logger = new CapturedLogger();
         const ctx = createTestContext({ clock: new FakeClock({ autoAdvance: true }), logger });
         server.failNext(503, 2);
         const report = await connector.testConnection(config(), ctx);
         expect(report.ok).to.equal(true);
         server.failNext(503, 10);
-        const error = await drain(connector.poll(config(), undefined, ctx)).then(
-            () => undefined,
-            (e: unknown) => e
-        );
+        const items = await collect(connector.poll(config(), {}, ctx));
+        expect(items).to.have.length(1);
+        const status = items[0] as StreamStatus;
+        expect(status).to.include({ stream: 'items', status: 'failed' });
+        const error = status.status === 'failed' ? status.error : undefined;
         expect(ConnectorError.is(error) && error.kind).to.equal('transient');
+        expect(logger.messages('warn').at(-1)).to.equal(`Stream items failed (transient): ${error?.message}`);
         expect(logger.text()).not.to.contain(server.password);
     });
 
@@ -125,8 +129,8 @@ describe('ExampleConnector', () => {
     });
 });
 
-async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
-    for await (const _ of iterable) {
-        // Only the outcome matters.
-    }
+async function collect(iterable: AsyncIterable<PollItem>): Promise<PollItem[]> {
+    const items: PollItem[] = [];
+    for await (const item of iterable) items.push(item);
+    return items;
 }

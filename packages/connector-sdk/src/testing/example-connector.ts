@@ -1,12 +1,20 @@
 import { ContainerModule, injectable } from 'inversify';
 import type { Artifact } from '../artifact.js';
-import { Connector, type ConfigValidation, type ConnectionReport, type PollBatch } from '../connector.js';
+import {
+    Connector,
+    type ConfigValidation,
+    type ConnectionReport,
+    type PollBatch,
+    type PollItem
+} from '../connector.js';
 import type { ConnectorContext, PollContext } from '../connector-context.js';
 import { ConnectorError, type ConnectorErrorKind } from '../connector-error.js';
 import type { HttpClient, HttpResponse } from '../http/http-client.js';
 import { errorKindForHttpStatus } from '../http-status-error-kind.js';
 import { createConfigValidator } from '../manifest/config-schema-validator.js';
 import { secretValues } from '../manifest/secret-fields.js';
+import type { StreamCheckpoints } from '../stream.js';
+import { runStreams } from '../stream-isolation.js';
 import { exampleManifest } from './example-manifest.js';
 import type { ExampleItem } from './example-paged-api-server.js';
 
@@ -18,7 +26,10 @@ export interface ExampleConfig {
     pageSize: number;
 }
 
-/** Where the next poll resumes: after the last item delivered. */
+/** The example's one stream, as its manifest declares it. */
+export const EXAMPLE_ITEMS_STREAM = 'items';
+
+/** Where the next poll of the `items` stream resumes: after the last item delivered. */
 export interface ExampleCheckpoint {
     after: string;
 }
@@ -26,9 +37,12 @@ export interface ExampleCheckpoint {
 // Compiled once: the same rules and messages as the host's own check against the manifest.
 const checkSettings = createConfigValidator(exampleManifest.configSchema);
 
-/** Polls `GET /api/items?after=&limit=` page by page; each page is a batch whose checkpoint is its last id. */
+/**
+ * Polls `GET /api/items?after=&limit=` page by page, as the stream `items`: each page is a batch whose checkpoint
+ * is its last id.
+ */
 @injectable()
-export class ExampleConnector implements Connector<ExampleConfig, ExampleCheckpoint> {
+export class ExampleConnector implements Connector<ExampleConfig> {
     validateConfig(raw: unknown): ConfigValidation<ExampleConfig> {
         const problems = checkSettings(raw);
         if (problems.length > 0) return { ok: false, problems };
@@ -65,11 +79,22 @@ export class ExampleConnector implements Connector<ExampleConfig, ExampleCheckpo
         }
     }
 
-    async *poll(
+    poll(config: ExampleConfig, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
+        // One stream here; a connector with several lists them all. runStreams ends each with its status and
+        // turns a stream's error into a `failed` status, so one failing stream never stops the others.
+        const items = checkpoints[EXAMPLE_ITEMS_STREAM] as ExampleCheckpoint | undefined;
+        return runStreams([{ stream: EXAMPLE_ITEMS_STREAM, poll: () => this.pollItems(config, items, ctx) }], {
+            signal: ctx.signal,
+            logger: ctx.logger
+        });
+    }
+
+    /** The `items` stream: throws a `ConnectorError` when a page fails. */
+    async *pollItems(
         config: ExampleConfig,
         checkpoint: ExampleCheckpoint | undefined,
         ctx: PollContext
-    ): AsyncIterable<PollBatch<ExampleCheckpoint>> {
+    ): AsyncGenerator<PollBatch<ExampleCheckpoint>> {
         const http = client(config, ctx);
         let after = checkpoint?.after;
         // Checking the signal before each page is the "safe point": a batch is either yielded whole or not at all.
@@ -88,6 +113,7 @@ export class ExampleConnector implements Connector<ExampleConfig, ExampleCheckpo
             after = page.items[page.items.length - 1].id;
             ctx.logger.debug('Fetched a page of items', { count: page.items.length, after });
             yield {
+                stream: EXAMPLE_ITEMS_STREAM,
                 artifacts: page.items.map(item => toArtifact(item, ctx)),
                 checkpoint: { after },
                 progress: { items: page.items.length }

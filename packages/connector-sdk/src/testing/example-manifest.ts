@@ -24,5 +24,12 @@ export const exampleManifest: ConnectorManifest = {
     defaults: { pollingInterval: '15m' },
     multiInstance: true,
     capabilities: ['items'],
+    streams: [
+        {
+            id: 'items',
+            title: 'Items',
+            description: 'Every item of the API, in id order; each poll continues after the last item delivered.'
+        }
+    ],
     docsUrl: 'https://example.com/docs/paged-api'
 };

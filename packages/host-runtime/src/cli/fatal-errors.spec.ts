@@ -70,9 +70,9 @@ describe('signal-client after an error nothing caught', () => {
             // The batch delivered before the failure was committed, and the database is free at once.
             const db = new DatabaseSync(join(fixtures.root, 'data', 'state.db'));
             db.exec('PRAGMA busy_timeout = 0; BEGIN EXCLUSIVE; COMMIT');
-            const row = db.prepare('SELECT checkpoint FROM checkpoints WHERE instance_id = ?').get('crashy') as {
-                checkpoint: string;
-            };
+            const row = db
+                .prepare(`SELECT checkpoint FROM stream_state WHERE instance_id = ? AND stream = 'default'`)
+                .get('crashy') as { checkpoint: string };
             db.close();
             expect(JSON.parse(row.checkpoint)).to.deep.equal({ at: 1 });
         });

@@ -6,7 +6,7 @@ import type { InstanceView } from '../admin/instance-view.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { dataDirModeFor } from '../sink/create-sink.js';
 import { STATE_DATABASE_FILE, SqliteStateStore } from '../state/sqlite-state-store.js';
-import type { InstanceStatus, RecordedError, RunRecord, StateStore } from '../state/state-store.js';
+import type { InstanceStatus, RecordedError, RunRecord, StateStore, StreamState } from '../state/state-store.js';
 import { StateStoreError } from '../state/state-store-error.js';
 import { readAdminToken } from '../service/admin-token.js';
 import { CliError } from './cli-error.js';
@@ -27,6 +27,8 @@ export interface InstanceStatusRow {
     nextRunAt?: string;
     consecutiveFailures: number;
     totalArtifacts: number;
+    /** Each stream's last status, error, checkpoint time and artifacts. */
+    streams: StreamState[];
 }
 
 /** The rows, and where they were read. */
@@ -127,7 +129,9 @@ function row(instance: RuntimeConfig['instances'][number], status: InstanceStatu
         ...(status.failedReason === undefined ? {} : { failedReason: status.failedReason }),
         ...(status.nextRunAt === undefined || !instance.enabled ? {} : { nextRunAt: status.nextRunAt }),
         consecutiveFailures: status.consecutiveFailures,
-        totalArtifacts: status.totalArtifacts
+        totalArtifacts: status.totalArtifacts,
+        // A service that predates streams answers without them.
+        streams: status.streams ?? []
     };
 }
 
@@ -138,5 +142,5 @@ function lastError(state: StateStore, instanceId: string): Pick<InstanceStatusRo
 }
 
 function emptyStatus(instanceId: string): InstanceStatus {
-    return { instanceId, consecutiveFailures: 0, totalArtifacts: 0 };
+    return { instanceId, consecutiveFailures: 0, totalArtifacts: 0, streams: [] };
 }

@@ -22,6 +22,7 @@ const started: PollEvent = { type: 'started', ...ids, startedAt: 1000 };
 const batch = (n: number, pages: number, total: number): PollEvent => ({
     type: 'batch',
     ...ids,
+    stream: 'host_detections',
     batch: n,
     artifacts: 10,
     totalArtifacts: total,

@@ -65,7 +65,7 @@ export class PollProgressDisplay {
             poll.artifacts = event.totalArtifacts;
             if (event.progress !== undefined) poll.progress = event.progress;
             if (this.options.statusLine === undefined) this.logProgress(poll);
-        } else {
+        } else if (event.type === 'finished') {
             this.running.delete(event.runId);
         }
         this.render();

@@ -41,7 +41,7 @@ export class PollReporter {
             this.progress.set(event.runId, {});
         } else if (event.type === 'batch') {
             if (event.progress !== undefined) this.progress.set(event.runId, event.progress);
-        } else {
+        } else if (event.type === 'finished') {
             const { outcome } = event;
             const progress = this.progress.get(event.runId) ?? {};
             this.progress.delete(event.runId);
@@ -66,7 +66,8 @@ export interface PollReportFormat {
 
 /**
  * The summary of a poll, a few lines: result and duration, artifacts by type and batches, the connector's
- * counters, where the artifacts went, the error (kind, message, hint) and the next run.
+ * counters, how each stream ended (with its artifacts), where the artifacts went, the error (kind, message,
+ * hint) and the next run.
  */
 export function formatPollReport(report: PollReport, format: PollReportFormat): string {
     const { outcome } = report;
@@ -86,6 +87,14 @@ export function formatPollReport(report: PollReport, format: PollReportFormat): 
     );
     const counters = formatCounters(report.progress);
     if (counters !== '') lines.push(`  ${counters}`);
+    const streams = Object.entries(outcome.streams ?? {});
+    if (streams.length > 0) {
+        const described = streams.map(
+            ([stream, { status, artifacts }]) =>
+                `${stream} ${status ?? 'unfinished'}${status === 'failed' ? '' : ` (${formatCount(artifacts)})`}`
+        );
+        lines.push(`  streams: ${described.join(', ')}`);
+    }
     if (outcome.artifacts > 0 || outcome.result === 'success') lines.push(`  written to: ${format.destination}`);
     if (outcome.error !== undefined) {
         lines.push(`  error (${outcome.error.kind}): ${outcome.error.message}`);

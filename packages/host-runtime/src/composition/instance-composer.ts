@@ -2,6 +2,7 @@ import { Container } from 'inversify';
 import {
     Connector,
     ConnectorMetrics,
+    declaredStreams,
     InstanceContext,
     InstanceId,
     KeyValueStore,
@@ -30,6 +31,8 @@ export interface HostInstance extends ScheduledInstance {
     /** Child of the plugin's container: `InstanceId`, `InstanceContext`, `KeyValueStore`, `ConnectorMetrics`. */
     readonly container: Container;
     readonly pollTimeoutMs: number;
+    /** The ids of the streams the plugin's manifest declares (`default` when it declares none). */
+    readonly streams: readonly string[];
 }
 
 /** The host services an instance is composed from. */
@@ -140,6 +143,7 @@ export function composeInstance(
         ...(initialDelayMs === undefined ? {} : { initialDelayMs }),
         ...(config.protocolRetries === undefined ? {} : { protocolRetries: config.protocolRetries }),
         pollTimeoutMs,
+        streams: declaredStreams(manifest).map(stream => stream.id),
         connector,
         settings,
         context,

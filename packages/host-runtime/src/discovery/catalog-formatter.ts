@@ -53,6 +53,7 @@ function details(entry: CatalogEntry, width: number): string[] {
             (entry.multiInstance ? 'several instances allowed' : 'one instance only')
     );
     if (entry.capabilities.length > 0) lines.push(`  Capabilities: ${entry.capabilities.join(', ')}`);
+    lines.push(`  Streams: ${entry.streams.map(stream => stream.id).join(', ')}`);
     lines.push(`  Docs: ${entry.docsUrl}`);
     if (entry.fields.length === 0) {
         lines.push('  Settings: none');

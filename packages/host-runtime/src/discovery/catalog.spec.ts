@@ -63,6 +63,8 @@ describe('buildCatalog', () => {
             packageVersion: '1.2.3'
         });
         expect(alpha.capabilities).to.deep.equal(['records']);
+        // No streams declared: the single default stream.
+        expect(alpha.streams.map(stream => stream.id)).to.deep.equal(['default']);
         expect(alpha.fields.map(f => f.name)).to.deep.equal([
             'host',
             'password',

@@ -1,4 +1,10 @@
-import { secretFieldPaths, type ConnectorManifest, type JsonSchema } from '@signal-connectors/connector-sdk';
+import {
+    declaredStreams,
+    secretFieldPaths,
+    type ConnectorManifest,
+    type JsonSchema,
+    type StreamDeclaration
+} from '@signal-connectors/connector-sdk';
 
 /** One configuration field of a connector, as listed in the catalog. */
 export interface CatalogField {
@@ -30,6 +36,8 @@ export interface CatalogEntry {
     defaultPollingInterval: string;
     multiInstance: boolean;
     capabilities: string[];
+    /** The streams the connector delivers (the single `default` when its manifest declares none). */
+    streams: StreamDeclaration[];
     docsUrl: string;
     packageName?: string;
     packageVersion?: string;
@@ -59,6 +67,7 @@ function toEntry({ manifest, packageName, packageVersion }: CatalogSource): Cata
         defaultPollingInterval: manifest.defaults.pollingInterval,
         multiInstance: manifest.multiInstance,
         capabilities: [...manifest.capabilities],
+        streams: declaredStreams(manifest).map(stream => ({ ...stream })),
         docsUrl: manifest.docsUrl,
         ...(packageName === undefined ? {} : { packageName }),
         ...(packageVersion === undefined ? {} : { packageVersion }),

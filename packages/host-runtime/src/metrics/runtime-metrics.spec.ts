@@ -47,6 +47,10 @@ describe('RuntimeMetrics', () => {
         expect(sample(text, 'signal_artifacts_total', labels)).to.equal(5);
         expect(sample(text, 'signal_errors_total', { ...labels, kind: 'auth' })).to.equal(1);
         expect(sample(text, 'signal_poll_duration_seconds_count', { ...labels, result: 'success' })).to.equal(1);
+        // The stream of a poll that delivered completed; the one of the poll that threw failed with it.
+        const stream = { ...labels, stream: 'default' };
+        expect(sample(text, 'signal_stream_results_total', { ...stream, result: 'complete' })).to.equal(1);
+        expect(sample(text, 'signal_stream_results_total', { ...stream, result: 'failed' })).to.equal(1);
     });
 
     it('computes the seconds since each instance last succeeded at scrape time', async () => {

@@ -39,6 +39,7 @@ export class RuntimeMetrics {
     private readonly polls: Counter<'connector' | 'instance' | 'result'>;
     private readonly artifacts: Counter<'connector' | 'instance'>;
     private readonly errors: Counter<'connector' | 'instance' | 'kind'>;
+    private readonly streamResults: Counter<'connector' | 'instance' | 'stream' | 'result'>;
     private readonly duration: Histogram<'connector' | 'instance' | 'result'>;
     private readonly connectorFamilies: ConnectorMetricFamilies;
     private readonly clock: Clock;
@@ -65,6 +66,12 @@ export class RuntimeMetrics {
             name: 'signal_errors_total',
             help: 'Failed polls, by error kind',
             labelNames: ['connector', 'instance', 'kind'],
+            registers
+        });
+        this.streamResults = new Counter({
+            name: 'signal_stream_results_total',
+            help: 'How streams ended in polls (complete or failed), by stream',
+            labelNames: ['connector', 'instance', 'stream', 'result'],
             registers
         });
         this.duration = new Histogram({
@@ -113,6 +120,8 @@ export class RuntimeMetrics {
         const labels = { connector: event.connectorId, instance: event.instanceId };
         if (event.type === 'batch') {
             this.artifacts.inc(labels, event.artifacts);
+        } else if (event.type === 'stream') {
+            this.streamResults.inc({ ...labels, stream: event.stream, result: event.status });
         } else if (event.type === 'finished') {
             const { result, error, durationMs } = event.outcome;
             this.polls.inc({ ...labels, result });

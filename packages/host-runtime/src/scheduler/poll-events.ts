@@ -1,5 +1,5 @@
 import type { Connector, ConnectorContext, PollProgress } from '@signal-connectors/connector-sdk';
-import type { RecordedError, RunResult } from '../state/state-store.js';
+import type { RecordedError, RunResult, RunStreamOutcome, StreamResult } from '../state/state-store.js';
 
 /** The default poll timeout: a full Qualys sync of a large subscription can take hours, never days. */
 export const DEFAULT_POLL_TIMEOUT_MS = 6 * 3_600_000;
@@ -15,6 +15,8 @@ export interface PollTarget {
     readonly context: ConnectorContext;
     /** A poll running longer is stopped at the next batch boundary (default {@link DEFAULT_POLL_TIMEOUT_MS}). */
     readonly pollTimeoutMs?: number;
+    /** The ids of the connector's declared streams (default: the single stream `default`). */
+    readonly streams?: readonly string[];
 }
 
 /** The error a poll ended with, secret-free; `retryAfterMs` is kept for the scheduler. */
@@ -32,7 +34,13 @@ export interface PollOutcome {
     artifacts: number;
     /** Batches delivered and committed. */
     batches: number;
+    /**
+     * Why the poll failed: its own error (sink, state, the connector threw, timeout), or else one naming each
+     * failed stream.
+     */
     error?: PollError;
+    /** What each stream did, by stream id (streams that neither delivered nor reported are absent). */
+    streams: Record<string, RunStreamOutcome>;
     /** Set when the poll was stopped by its timeout (the result is then `failed`). */
     timedOut?: boolean;
     startedAt: number;
@@ -43,7 +51,16 @@ export interface PollOutcome {
 /** The outcome of a poll that was cancelled before it started (stopped while waiting for a slot). */
 export function cancelledBeforeStart(target: PollTarget, runId: string, now: number): PollOutcome {
     const ids = { runId, instanceId: target.id, connectorId: target.connectorId };
-    return { ...ids, result: 'cancelled', artifacts: 0, batches: 0, startedAt: now, finishedAt: now, durationMs: 0 };
+    return {
+        ...ids,
+        result: 'cancelled',
+        artifacts: 0,
+        batches: 0,
+        streams: {},
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0
+    };
 }
 
 /** Something that happened during a poll, for progress displays and metrics. */
@@ -54,7 +71,9 @@ export type PollEvent =
           runId: string;
           instanceId: string;
           connectorId: string;
-          /** 1-based number of the batch just committed. */
+          /** The stream the batch belongs to. */
+          stream: string;
+          /** 1-based number of the batch just committed (counted across streams). */
           batch: number;
           /** Artifacts in this batch. */
           artifacts: number;
@@ -62,6 +81,16 @@ export type PollEvent =
           totalArtifacts: number;
           /** The connector's own counters for this batch, e.g. `{ hosts: 1000, pages: 1 }`. */
           progress?: PollProgress;
+      }
+    | {
+          type: 'stream';
+          runId: string;
+          instanceId: string;
+          connectorId: string;
+          stream: string;
+          /** How the stream ended, as recorded. */
+          status: StreamResult;
+          error?: PollError;
       }
     | { type: 'finished'; runId: string; instanceId: string; connectorId: string; outcome: PollOutcome };
 

@@ -17,6 +17,7 @@ const SOURCE = { connector: 'acme.alpha', instance: 'alpha-1' };
 
 function batch(n: number, size = 2): PollBatch {
     return {
+        stream: 'default',
         artifacts: makeArtifacts(size, SOURCE, `b${n}`),
         checkpoint: { page: n },
         progress: { pages: 1, hosts: size }
@@ -70,8 +71,8 @@ describe('PollRunner', () => {
         });
         expect(test.sink.writes.map(w => w.artifacts.length)).to.deep.equal([2, 3]);
         expect(test.state.commits).to.deep.equal([
-            { instanceId: 'alpha-1', runId: 'r1', checkpoint: { page: 1 }, artifacts: 2 },
-            { instanceId: 'alpha-1', runId: 'r1', checkpoint: { page: 2 }, artifacts: 3 }
+            { instanceId: 'alpha-1', runId: 'r1', stream: 'default', checkpoint: { page: 1 }, artifacts: 2 },
+            { instanceId: 'alpha-1', runId: 'r1', stream: 'default', checkpoint: { page: 2 }, artifacts: 3 }
         ]);
         expect(test.state.getStatus('alpha-1').lastRun).to.deep.include({
             runId: 'r1',
@@ -79,8 +80,11 @@ describe('PollRunner', () => {
             artifacts: 5,
             batches: 2
         });
-        expect(events.map(e => e.type)).to.deep.equal(['started', 'batch', 'batch', 'finished']);
+        // The connector ended without a status: a stream that delivered and simply returned completed.
+        expect(events.map(e => e.type)).to.deep.equal(['started', 'batch', 'batch', 'stream', 'finished']);
+        expect(events[3]).to.deep.include({ stream: 'default', status: 'complete' });
         expect(events[2]).to.deep.include({
+            stream: 'default',
             batch: 2,
             artifacts: 3,
             totalArtifacts: 5,
@@ -89,7 +93,7 @@ describe('PollRunner', () => {
 
         await runner.run(instance);
         expect(connector.polls[1].checkpoint).to.deep.equal({ page: 2 });
-        expect(connector.polls[1].ctx).to.include({ connectorId: 'acme.alpha', instanceId: 'alpha-1', runId: 'run-4' });
+        expect(connector.polls[1].ctx).to.include({ connectorId: 'acme.alpha', instanceId: 'alpha-1', runId: 'run-5' });
     });
 
     it('does not commit a checkpoint when the sink fails, and replays from the last committed one', async () => {
@@ -105,14 +109,14 @@ describe('PollRunner', () => {
         expect(failed.error).to.deep.include({ kind: 'sink' });
         expect(failed.error!.message).to.contain('disk full').and.to.contain('checkpoint was not moved');
         expect(failed).to.include({ artifacts: 2, batches: 1 });
-        expect(test.state.getCheckpoint('alpha-1')).to.deep.equal({ page: 1 });
+        expect(test.state.getCheckpoints('alpha-1').default).to.deep.equal({ page: 1 });
         expect(connector.active, 'the connector generator was closed').to.equal(0);
 
         test.sink.heal();
         const replay = await runner.run(instance);
         expect(replay.result).to.equal('success');
         expect(connector.polls[1].checkpoint).to.deep.equal({ page: 1 });
-        expect(test.state.getCheckpoint('alpha-1')).to.deep.equal({ page: 3 });
+        expect(test.state.getCheckpoints('alpha-1').default).to.deep.equal({ page: 3 });
     });
 
     it('records a ConnectorError with its kind, redacted message and hint, keeping retryAfterMs', async () => {
@@ -141,7 +145,7 @@ describe('PollRunner', () => {
             message: 'limit hit for [REDACTED]',
             hint: 'wait for [REDACTED]'
         });
-        expect(test.state.getCheckpoint('alpha-1')).to.deep.equal({ page: 1 });
+        expect(test.state.getCheckpoints('alpha-1').default).to.deep.equal({ page: 1 });
         expect(test.services.loggers.text()).to.not.contain('hunter2-password');
     });
 
@@ -176,7 +180,7 @@ describe('PollRunner', () => {
 
         expect(outcome).to.include({ result: 'cancelled', batches: 1, artifacts: 2 });
         expect(outcome.error).to.equal(undefined);
-        expect(test.state.getCheckpoint('alpha-1')).to.deep.equal({ page: 1 });
+        expect(test.state.getCheckpoints('alpha-1').default).to.deep.equal({ page: 1 });
         expect(asked).to.equal(1);
         expect(test.state.getStatus('alpha-1').lastRun!.result).to.equal('cancelled');
     });
@@ -220,7 +224,7 @@ describe('PollRunner', () => {
         expect(outcome).to.include({ result: 'failed', batches: 1, timedOut: true });
         expect(outcome.error!.kind).to.equal('transient');
         expect(outcome.error!.message).to.contain('exceeded its timeout of 1s');
-        expect(test.state.getCheckpoint('alpha-1')).to.deep.equal({ page: 1 });
+        expect(test.state.getCheckpoints('alpha-1').default).to.deep.equal({ page: 1 });
         expect(test.clock.pendingSleeps).to.equal(0);
     });
 

@@ -19,6 +19,7 @@ function outcome(fields: Partial<PollOutcome>): PollOutcome {
         result: 'success',
         artifacts: 0,
         batches: 0,
+        streams: {},
         startedAt: 0,
         finishedAt: 0,
         durationMs: 0,

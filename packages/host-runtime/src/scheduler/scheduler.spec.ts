@@ -345,7 +345,7 @@ describe('Scheduler', () => {
 
         expect(result).to.deep.equal({ completed: true, stillRunning: [] });
         expect(test.state.getStatus('a').lastRun).to.deep.include({ result: 'cancelled', batches: 3 });
-        expect(test.state.getCheckpoint('a')).to.deep.equal({ page: 3 });
+        expect(test.state.getCheckpoints('a').default).to.deep.equal({ page: 3 });
         expect(test.state.getStatus('a').nextRunAt).to.equal(undefined);
         expect(scheduler.running).to.equal(false);
         let error: unknown;

@@ -9,12 +9,16 @@ import type { InstanceStatus, RecordedError, RunRecord, RunResult, StateStore } 
 export class TransientStateStore implements StateStore {
     private readonly stores = new Map<string, InMemoryKeyValueStore>();
 
-    getCheckpoint<T>(): T | undefined {
-        return undefined;
+    getCheckpoints(): Record<string, unknown> {
+        return {};
     }
 
     commitCheckpoint(): void {
         throw new Error('this command does not poll, so it has no checkpoint to commit');
+    }
+
+    recordStreamStatus(): void {
+        throw new Error('this command does not poll, so it has no stream status to record');
     }
 
     resetCheckpoint(): void {}
@@ -28,7 +32,7 @@ export class TransientStateStore implements StateStore {
     markFailed(): void {}
 
     getStatus(instanceId: string): InstanceStatus {
-        return { instanceId, consecutiveFailures: 0, totalArtifacts: 0 };
+        return { instanceId, consecutiveFailures: 0, totalArtifacts: 0, streams: [] };
     }
 
     recentRuns(): RunRecord[] {

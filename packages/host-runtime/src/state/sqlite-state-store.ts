@@ -1,13 +1,37 @@
 import { join, resolve } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { FATAL_ERROR_KINDS, type KeyValueStore, type Logger } from '@signal-connectors/connector-sdk';
+import type { DatabaseSync } from 'node:sqlite';
+import {
+    FATAL_ERROR_KINDS,
+    LEGACY_CHECKPOINT_KEY,
+    type KeyValueStore,
+    type Logger
+} from '@signal-connectors/connector-sdk';
 import { restrictDirectory } from '../files/file-modes.js';
 import { holdDatabase, releaseDatabase, removeLegacyLockFile } from './data-dir-lock.js';
 import { openCheckedDatabase } from './open-checked-database.js';
 import { SqliteKeyValueStore } from './sqlite-key-value-store.js';
+import {
+    prepareStateStatements,
+    toRunRecord,
+    toStoredInstance,
+    toStreamState,
+    type InstanceRow,
+    type RunRow,
+    type StateStatements,
+    type StatusRow,
+    type StreamRow
+} from './sqlite-state-statements.js';
 import { runInTransaction } from './sqlite-transaction.js';
 import type { InstanceStore, StoredInstance } from './instance-store.js';
-import type { InstanceStatus, RecordedError, RunRecord, RunResult, StateStore } from './state-store.js';
+import type {
+    InstanceStatus,
+    RecordedError,
+    RunRecord,
+    RunResult,
+    RunStreamOutcome,
+    StateStore,
+    StreamResult
+} from './state-store.js';
 import { migrateStateSchema } from './state-schema.js';
 import { StateStoreError } from './state-store-error.js';
 
@@ -31,36 +55,6 @@ export interface SqliteStateStoreOptions {
 /** File name of the database inside the data directory. */
 export const STATE_DATABASE_FILE = 'state.db';
 
-interface RunRow {
-    run_id: string;
-    instance_id: string;
-    started_at: string;
-    finished_at: string | null;
-    result: RunResult | null;
-    artifacts: number;
-    batches: number;
-    error: string | null;
-}
-
-interface InstanceRow {
-    id: string;
-    connector: string;
-    enabled: number;
-    polling_interval: string;
-    settings: string;
-    sealed_secrets: string | null;
-    created_at: string;
-    updated_at: string;
-}
-
-interface StatusRow {
-    next_run_at: string | null;
-    failed_reason: string | null;
-    consecutive_failures: number;
-    last_success_at: string | null;
-    total_artifacts: number;
-}
-
 /**
  * The {@link StateStore} on a SQLite file, `<dataDir>/state.db` (WAL journal, so a crash never leaves a
  * half-applied commit). The data directory is private (0700, or 0710 so a group can reach artifacts it may read)
@@ -74,7 +68,7 @@ export class SqliteStateStore implements StateStore, InstanceStore {
     readonly path: string;
     private readonly db: DatabaseSync;
     private readonly maxRuns: number;
-    private readonly statements: Record<string, StatementSync>;
+    private readonly statements: StateStatements;
     private closed = false;
 
     constructor(options: SqliteStateStoreOptions) {
@@ -97,28 +91,52 @@ export class SqliteStateStore implements StateStore, InstanceStore {
         );
         holdDatabase(this.path, () => this.close());
         removeLegacyLockFile(this.path, options.logger);
-        this.statements = this.prepareStatements();
+        this.statements = prepareStateStatements(this.db);
     }
 
-    getCheckpoint<T>(instanceId: string): T | undefined {
-        const row = this.statements.getCheckpoint.get(instanceId) as { checkpoint: string } | undefined;
-        // An `undefined` checkpoint is stored as JSON null; it reads back as "no checkpoint", as it was given.
-        return row === undefined ? undefined : ((JSON.parse(row.checkpoint) ?? undefined) as T | undefined);
+    getCheckpoints(instanceId: string): Record<string, unknown> {
+        const rows = this.statements.getCheckpoints.all(instanceId) as unknown as {
+            stream: string;
+            checkpoint: string;
+        }[];
+        const checkpoints: Record<string, unknown> = {};
+        for (const row of rows) {
+            // An `undefined` checkpoint is stored as JSON null; it reads back as "no checkpoint", as it was given.
+            const checkpoint: unknown = JSON.parse(row.checkpoint);
+            if (checkpoint !== null) checkpoints[row.stream] = checkpoint;
+        }
+        return checkpoints;
     }
 
-    commitCheckpoint(instanceId: string, runId: string, checkpoint: unknown, artifacts: number): void {
+    commitCheckpoint(instanceId: string, runId: string, stream: string, checkpoint: unknown, artifacts: number): void {
         // Serialised first: a checkpoint that cannot be stored must fail before anything is written.
         const json = JSON.stringify(checkpoint ?? null);
         const now = new Date().toISOString();
         runInTransaction(this.db, () => {
-            this.statements.upsertCheckpoint.run(instanceId, json, runId, now);
+            this.statements.upsertCheckpoint.run(instanceId, stream, json, now, runId, artifacts);
             this.statements.countBatch.run(runId, instanceId, now, artifacts);
             this.statements.addArtifacts.run(instanceId, artifacts);
         });
     }
 
-    resetCheckpoint(instanceId: string): void {
-        this.statements.deleteCheckpoint.run(instanceId);
+    recordStreamStatus(
+        instanceId: string,
+        runId: string,
+        stream: string,
+        at: string,
+        status: StreamResult,
+        error?: RecordedError
+    ): void {
+        const errorJson = status === 'failed' && error !== undefined ? JSON.stringify(error) : null;
+        this.statements.recordStreamStatus.run(instanceId, stream, status, at, errorJson, runId);
+    }
+
+    resetCheckpoint(instanceId: string, stream?: string): void {
+        runInTransaction(this.db, () => {
+            if (stream === undefined) this.statements.resetCheckpoints.run(instanceId);
+            else this.statements.resetCheckpoint.run(instanceId, stream);
+            this.statements.dropEmptyStream.run(instanceId, stream ?? LEGACY_CHECKPOINT_KEY);
+        });
     }
 
     startRun(instanceId: string, runId: string, startedAt: string): void {
@@ -128,10 +146,18 @@ export class SqliteStateStore implements StateStore, InstanceStore {
         });
     }
 
-    finishRun(instanceId: string, runId: string, finishedAt: string, result: RunResult, error?: RecordedError): void {
+    finishRun(
+        instanceId: string,
+        runId: string,
+        finishedAt: string,
+        result: RunResult,
+        error?: RecordedError,
+        streams?: Record<string, RunStreamOutcome>
+    ): void {
         const errorJson = error === undefined ? null : JSON.stringify(error);
+        const streamsJson = streams === undefined ? null : JSON.stringify(streams);
         runInTransaction(this.db, () => {
-            this.statements.finishRun.run(runId, instanceId, finishedAt, result, errorJson);
+            this.statements.finishRun.run(runId, instanceId, finishedAt, result, errorJson, streamsJson);
             if (result === 'success') {
                 this.statements.recordSuccess.run(instanceId, finishedAt);
             } else if (result === 'failed') {
@@ -166,7 +192,10 @@ export class SqliteStateStore implements StateStore, InstanceStore {
             consecutiveFailures: row?.consecutive_failures ?? 0,
             ...(row?.failed_reason == null ? {} : { failedReason: JSON.parse(row.failed_reason) as RecordedError }),
             ...(row?.next_run_at == null ? {} : { nextRunAt: row.next_run_at }),
-            totalArtifacts: row?.total_artifacts ?? 0
+            totalArtifacts: row?.total_artifacts ?? 0,
+            streams: (this.statements.getStreams.all(instanceId) as unknown as StreamRow[])
+                .filter(stream => stream.stream !== LEGACY_CHECKPOINT_KEY)
+                .map(toStreamState)
         };
     }
 
@@ -205,7 +234,7 @@ export class SqliteStateStore implements StateStore, InstanceStore {
     deleteInstance(id: string): boolean {
         return runInTransaction(this.db, () => {
             const deleted = Number(this.statements.deleteInstance.run(id).changes) > 0;
-            for (const table of ['checkpoints', 'runs', 'instance_status'])
+            for (const table of ['stream_state', 'runs', 'instance_status'])
                 this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
             this.db.prepare('DELETE FROM kv WHERE namespace = ?').run(`instance:${id}`);
             return deleted;
@@ -222,105 +251,4 @@ export class SqliteStateStore implements StateStore, InstanceStore {
             releaseDatabase(this.path);
         }
     }
-
-    private prepareStatements(): Record<string, StatementSync> {
-        const sql = (text: string): StatementSync => this.db.prepare(text);
-        return {
-            getCheckpoint: sql('SELECT checkpoint FROM checkpoints WHERE instance_id = ?'),
-            upsertCheckpoint: sql(
-                `INSERT INTO checkpoints (instance_id, checkpoint, run_id, updated_at) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (instance_id) DO UPDATE
-                 SET checkpoint = excluded.checkpoint, run_id = excluded.run_id, updated_at = excluded.updated_at`
-            ),
-            deleteCheckpoint: sql('DELETE FROM checkpoints WHERE instance_id = ?'),
-            // A batch committed for a run nobody started (should not happen) still counts, in a run of its own.
-            countBatch: sql(
-                `INSERT INTO runs (run_id, instance_id, started_at, artifacts, batches) VALUES (?, ?, ?, ?, 1)
-                 ON CONFLICT (instance_id, run_id) DO UPDATE
-                 SET artifacts = artifacts + excluded.artifacts, batches = batches + 1`
-            ),
-            addArtifacts: sql(
-                `INSERT INTO instance_status (instance_id, total_artifacts) VALUES (?, ?)
-                 ON CONFLICT (instance_id) DO UPDATE SET total_artifacts = total_artifacts + excluded.total_artifacts`
-            ),
-            insertRun: sql(
-                `INSERT INTO runs (run_id, instance_id, started_at) VALUES (?, ?, ?)
-                 ON CONFLICT (instance_id, run_id) DO UPDATE SET started_at = excluded.started_at`
-            ),
-            pruneRuns: sql(
-                `DELETE FROM runs WHERE instance_id = ? AND seq NOT IN
-                 (SELECT seq FROM runs WHERE instance_id = ? ORDER BY seq DESC LIMIT ?)`
-            ),
-            finishRun: sql(
-                `INSERT INTO runs (run_id, instance_id, started_at, finished_at, result, error)
-                 VALUES (?1, ?2, ?3, ?3, ?4, ?5)
-                 ON CONFLICT (instance_id, run_id) DO UPDATE
-                 SET finished_at = excluded.finished_at, result = excluded.result, error = excluded.error`
-            ),
-            recordSuccess: sql(
-                `INSERT INTO instance_status (instance_id, last_success_at) VALUES (?, ?)
-                 ON CONFLICT (instance_id) DO UPDATE
-                 SET consecutive_failures = 0, last_success_at = excluded.last_success_at, failed_reason = NULL`
-            ),
-            recordFailure: sql(
-                `INSERT INTO instance_status (instance_id, consecutive_failures, failed_reason) VALUES (?, 1, ?)
-                 ON CONFLICT (instance_id) DO UPDATE
-                 SET consecutive_failures = consecutive_failures + 1, failed_reason = excluded.failed_reason`
-            ),
-            setNextRun: sql(
-                `INSERT INTO instance_status (instance_id, next_run_at) VALUES (?, ?)
-                 ON CONFLICT (instance_id) DO UPDATE SET next_run_at = excluded.next_run_at`
-            ),
-            markFailed: sql(
-                `INSERT INTO instance_status (instance_id, failed_reason) VALUES (?, ?)
-                 ON CONFLICT (instance_id) DO UPDATE SET failed_reason = excluded.failed_reason`
-            ),
-            clearFailedReason: sql('UPDATE instance_status SET failed_reason = NULL WHERE instance_id = ?'),
-            getStatus: sql(
-                `SELECT next_run_at, failed_reason, consecutive_failures, last_success_at, total_artifacts
-                 FROM instance_status WHERE instance_id = ?`
-            ),
-            listInstances: sql('SELECT * FROM console_instances ORDER BY created_at, id'),
-            getInstance: sql('SELECT * FROM console_instances WHERE id = ?'),
-            saveInstance: sql(
-                `INSERT INTO console_instances
-                 (id, connector, enabled, polling_interval, settings, sealed_secrets, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (id) DO UPDATE SET connector = excluded.connector, enabled = excluded.enabled,
-                 polling_interval = excluded.polling_interval, settings = excluded.settings,
-                 sealed_secrets = excluded.sealed_secrets, updated_at = excluded.updated_at`
-            ),
-            deleteInstance: sql('DELETE FROM console_instances WHERE id = ?'),
-            recentRuns: sql(
-                `SELECT run_id, instance_id, started_at, finished_at, result, artifacts, batches, error
-                 FROM runs WHERE instance_id = ? ORDER BY seq DESC LIMIT ?`
-            )
-        };
-    }
-}
-
-function toStoredInstance(row: InstanceRow): StoredInstance {
-    return {
-        id: row.id,
-        connector: row.connector,
-        enabled: row.enabled === 1,
-        pollingInterval: row.polling_interval,
-        settings: JSON.parse(row.settings) as Record<string, unknown>,
-        ...(row.sealed_secrets === null ? {} : { sealedSecrets: row.sealed_secrets }),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at
-    };
-}
-
-function toRunRecord(row: RunRow): RunRecord {
-    return {
-        runId: row.run_id,
-        instanceId: row.instance_id,
-        startedAt: row.started_at,
-        ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-        ...(row.result === null ? {} : { result: row.result }),
-        artifacts: row.artifacts,
-        batches: row.batches,
-        ...(row.error === null ? {} : { error: JSON.parse(row.error) as RecordedError })
-    };
 }

@@ -67,6 +67,31 @@ const MIGRATIONS: readonly Migration[] = [
                 updated_at       TEXT NOT NULL
             );
         `
+    },
+    {
+        // Streams: a checkpoint and a status per (instance, stream). Each instance's one checkpoint moves under the
+        // reserved stream '_legacy' (the SDK's LEGACY_CHECKPOINT_KEY), from which its connector resumes without a
+        // full re-sync; runs record what each stream did.
+        version: 3,
+        sql: `
+            CREATE TABLE stream_state (
+                instance_id     TEXT NOT NULL,
+                stream          TEXT NOT NULL,
+                checkpoint      TEXT,
+                checkpoint_at   TEXT,
+                status          TEXT,
+                status_at       TEXT,
+                error           TEXT,
+                run_id          TEXT,
+                run_artifacts   INTEGER NOT NULL DEFAULT 0,
+                total_artifacts INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (instance_id, stream)
+            ) WITHOUT ROWID;
+            INSERT INTO stream_state (instance_id, stream, checkpoint, checkpoint_at, run_id)
+                SELECT instance_id, '_legacy', checkpoint, updated_at, run_id FROM checkpoints;
+            DROP TABLE checkpoints;
+            ALTER TABLE runs ADD COLUMN streams TEXT;
+        `
     }
 ];
 

@@ -126,7 +126,7 @@ class FixtureConnector {
         connector.replace(
             'async *poll() {}',
             `async *poll(config) {
-        yield { artifacts: [{ id: 'a-1', type: 'fixture', time: new Date(0).toISOString(), source: { connector: 'fixture', instance: 'fixture' }, data: {} }], checkpoint: { at: 1 } };
+        yield { stream: 'default', artifacts: [{ id: 'a-1', type: 'fixture', time: new Date(0).toISOString(), source: { connector: 'fixture', instance: 'fixture' }, data: {} }], checkpoint: { at: 1 } };
         setTimeout(() => { ${failure}; }, 10);
         await new Promise(() => {});
     }`

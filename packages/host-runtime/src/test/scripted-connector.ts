@@ -1,19 +1,36 @@
-import type {
-    Artifact,
-    ConfigValidation,
-    ConnectionReport,
-    Connector,
-    ConnectorContext,
-    PollBatch,
-    PollContext
+import {
+    DEFAULT_STREAM_ID,
+    isStreamStatus,
+    type Artifact,
+    type ConfigValidation,
+    type ConnectionReport,
+    type Connector,
+    type ConnectorContext,
+    type PollBatch,
+    type PollContext,
+    type PollItem,
+    type StreamCheckpoints
 } from '@signal-connectors/connector-sdk';
 
-/** How a {@link ScriptedConnector} polls: an async iterable of batches per call (0-based). */
-export type PollScript = (checkpoint: unknown, ctx: PollContext, call: number) => AsyncIterable<PollBatch>;
+/** A batch a script yields: without a `stream`, it belongs to the `default` stream. */
+export type ScriptedItem = PollItem | (Omit<PollBatch, 'stream'> & { stream?: string });
+
+/**
+ * How a {@link ScriptedConnector} polls: an async iterable of items per call (0-based). `checkpoint` is the
+ * `default` stream's; `checkpoints` all of them.
+ */
+export type PollScript = (
+    checkpoint: unknown,
+    ctx: PollContext,
+    call: number,
+    checkpoints?: StreamCheckpoints
+) => AsyncIterable<ScriptedItem>;
 
 /** One recorded call of {@link ScriptedConnector.poll}. */
 export interface PollCall {
+    /** The `default` stream's checkpoint. */
     checkpoint: unknown;
+    checkpoints: StreamCheckpoints;
     ctx: PollContext;
     startedAt: number;
 }
@@ -51,13 +68,19 @@ export class ScriptedConnector implements Connector {
         );
     }
 
-    async *poll(_config: unknown, checkpoint: unknown, ctx: PollContext): AsyncIterable<PollBatch> {
+    async *poll(_config: unknown, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
         const call = this.polls.length;
-        this.polls.push({ checkpoint, ctx, startedAt: ctx.clock.now() });
+        const checkpoint = checkpoints[DEFAULT_STREAM_ID];
+        this.polls.push({ checkpoint, checkpoints, ctx, startedAt: ctx.clock.now() });
         this.active++;
         this.maxActive = Math.max(this.maxActive, this.active);
         try {
-            if (this.options.poll !== undefined) yield* this.options.poll(checkpoint, ctx, call);
+            if (this.options.poll === undefined) return;
+            for await (const item of this.options.poll(checkpoint, ctx, call, checkpoints)) {
+                yield isStreamStatus(item as PollItem)
+                    ? (item as PollItem)
+                    : ({ stream: DEFAULT_STREAM_ID, ...item } as PollBatch);
+            }
         } finally {
             this.active--;
         }
@@ -71,7 +94,7 @@ export class ScriptedConnector implements Connector {
 export function failingPoll(makeError: () => unknown, until?: Promise<unknown>): PollScript {
     return () => ({
         [Symbol.asyncIterator]: () => ({
-            next: async (): Promise<IteratorResult<PollBatch>> => {
+            next: async (): Promise<IteratorResult<ScriptedItem>> => {
                 await until;
                 throw makeError();
             }

@@ -9,6 +9,11 @@ function summary(overrides: Partial<RunSummary> = {}): RunSummary {
         finishedAt: '2024-05-14T08:12:09.000Z',
         durationMs: 729_000,
         outcome: 'complete',
+        streams: {
+            knowledge_base: { outcome: 'complete' },
+            host_detections: { outcome: 'complete' },
+            scans: { outcome: 'skipped' }
+        },
         window: { after: '2024-05-13T07:55:00Z', before: '2024-05-14T08:00:00Z' },
         resumedFrom: undefined,
         pages: 2,
@@ -44,11 +49,24 @@ describe('mapRunSummary', () => {
         expect(mapRunSummary(summary(), { ...SOURCE, instance: 'qualys-eu' }).id).to.not.equal(id);
     });
 
-    it('carries the error of a failed run', () => {
+    it('carries the error of a failed run and the outcome of each stream', () => {
+        const error = { kind: 'transient', message: 'Qualys answered HTTP 500' };
         const failed = mapRunSummary(
-            summary({ outcome: 'failed', error: { kind: 'auth', message: 'Bad credentials' } }),
+            summary({
+                outcome: 'partial',
+                streams: { host_detections: { outcome: 'complete' }, scans: { outcome: 'failed', error } },
+                error: { kind: 'transient', message: "stream 'scans' failed: Qualys answered HTTP 500" },
+                unsettledScans: [{ ref: 'scan/1.1', state: 'Paused', launched: '2024-05-01T00:00:00Z' }]
+            }),
             SOURCE
         );
-        expect(failed.data.error).to.deep.equal({ kind: 'auth', message: 'Bad credentials' });
+        expect(failed.data.error).to.deep.equal({
+            kind: 'transient',
+            message: "stream 'scans' failed: Qualys answered HTTP 500"
+        });
+        expect(failed.data.streams.scans).to.deep.equal({ outcome: 'failed', error });
+        expect(failed.data.unsettledScans).to.deep.equal([
+            { ref: 'scan/1.1', state: 'Paused', launched: '2024-05-01T00:00:00Z' }
+        ]);
     });
 });

@@ -6,9 +6,23 @@ import { stableId } from './stable-id.js';
 /** Artifact `type` of a run summary. */
 export const RUN_SUMMARY_ARTIFACT_TYPE = 'qualys.run_summary';
 
+/** How one stream ended in a poll; `skipped` when the instance's config turns it off. */
+export interface StreamSummary {
+    outcome: 'complete' | 'failed' | 'skipped';
+    error?: { kind: string; message: string };
+}
+
+/** A scan given up as unsettled: it stopped holding the scan window back and is no longer followed. */
+export interface UnsettledScan {
+    ref: string;
+    state?: string;
+    launched?: string;
+}
+
 /**
  * What one poll did, delivered as the poll's last artifact so a consumer can reconcile what it received with
- * what was collected (counts per run, watermark movement, throttling), and see why a run stopped.
+ * what was collected (counts per run, watermark movement, throttling, each stream's outcome), and see why a run
+ * stopped.
  */
 export interface RunSummary {
     runId: string;
@@ -17,7 +31,10 @@ export interface RunSummary {
     /** ISO-8601 UTC. */
     finishedAt: string;
     durationMs: number;
+    /** `complete`: every stream that ran completed; `partial`: some failed, some completed; `failed`: all failed. */
     outcome: 'complete' | 'partial' | 'failed';
+    /** How each stream ended, by stream id. */
+    streams: Record<string, StreamSummary>;
     /** The detection window (`vm_processed_after` / `_before`). */
     window?: { after?: string; before: string };
     /** Set when the run continued an interrupted window. */
@@ -26,7 +43,10 @@ export interface RunSummary {
     hosts: number;
     detections: number;
     knowledgeBase: { fetched: number; cached: number; artifacts: number };
+    /** Scan artifacts delivered. */
     scans: number;
+    /** Scans released this poll because they never settled (each is reported once). */
+    unsettledScans?: UnsettledScan[];
     /** Calls per Qualys API. */
     apiCalls: Record<string, number>;
     /** Responses that asked the connector to slow down (HTTP 409/429). */
@@ -34,6 +54,7 @@ export interface RunSummary {
     retries: number;
     watermark?: string;
     nextWatermark?: string;
+    /** The error of the first stream that failed, its message naming the stream. */
     error?: { kind: string; message: string };
 }
 

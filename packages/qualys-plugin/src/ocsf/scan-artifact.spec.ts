@@ -35,6 +35,16 @@ describe('mapScan', () => {
         expect(normaliseScanState(undefined)).to.equal(undefined);
     });
 
+    it('marks the release of a scan that never settled as a step of its own', () => {
+        const paused = fullScan({ state: 'Paused', processed: false });
+        const release = { releasedAt: '2024-05-21T10:00:00.000Z', afterDays: 7 };
+        const released = mapScan(paused, SOURCE, release);
+        expect(released.data.unsettled).to.deep.equal(release);
+        expect(released.id).to.not.equal(mapScan(paused, SOURCE).id);
+        expect(mapScan(paused, SOURCE, { ...release, afterDays: 8 }).id).to.equal(released.id);
+        expect(mapScan(paused, SOURCE).data).to.not.have.property('unsettled');
+    });
+
     it('leaves no undefined values', () => {
         const bare = mapScan({ ref: 'scan/1.1', assetGroups: [], unmapped: {}, state: undefined }, SOURCE);
         expect(undefinedPaths(bare)).to.deep.equal([]);

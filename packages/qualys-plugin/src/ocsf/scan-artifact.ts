@@ -7,10 +7,23 @@ import { stableId } from './stable-id.js';
 /** Artifact `type` of a scan list entry. */
 export const SCAN_ARTIFACT_TYPE = 'qualys.scan';
 
+/** Why a scan is no longer followed: it never settled within the time a scan may hold the scan window back. */
+export interface ScanRelease {
+    /** When the connector gave up on it (ISO-8601 UTC). */
+    releasedAt: string;
+    /** How long after its launch it was given up, in days. */
+    afterDays: number;
+}
+
 /** A scan as delivered: the parsed scan with its state normalised, and the state as sent when that differed. */
 export interface ScanArtifactData extends QualysScan {
     /** The state as Qualys sent it, only when normalising changed it. */
     originalState?: string;
+    /**
+     * Set on the last artifact of a scan that never settled (Paused, Queued, no state, Finished but never
+     * processed): it no longer holds the scan window back, and later changes of it are not followed.
+     */
+    unsettled?: ScanRelease;
 }
 
 /** The documented scan states, keyed by lower case; `Cancelled` is accepted for `Canceled`. */
@@ -30,27 +43,32 @@ export function normaliseScanState(state: string | undefined): string | undefine
 /**
  * The artifact id of one observed state of a scan: `qsc_` + a hash of connector, instance, scan reference,
  * normalised state and processed flag. A scan seen Running and later Finished (then processed) yields one
- * artifact per step; redelivering a step yields the same id.
+ * artifact per step; redelivering a step yields the same id. Its release as unsettled is a step of its own.
  */
-export function scanArtifactId(scan: QualysScan, source: ArtifactSource): string {
+export function scanArtifactId(scan: QualysScan, source: ArtifactSource, released = false): string {
     return stableId('qsc_', [
         source.connector,
         source.instance,
         'scan',
         scan.ref,
         normaliseScanState(scan.state) ?? null,
-        scan.processed ?? null
+        scan.processed ?? null,
+        ...(released ? ['unsettled'] : [])
     ]);
 }
 
-/** Maps a scan list entry to an artifact; `time` is the launch time (the epoch when Qualys sent none). */
-export function mapScan(scan: QualysScan, source: ArtifactSource): Artifact<ScanArtifactData> {
+/**
+ * Maps a scan list entry to an artifact; `time` is the launch time (the epoch when Qualys sent none). `release`
+ * marks the artifact reporting that the scan never settled.
+ */
+export function mapScan(scan: QualysScan, source: ArtifactSource, release?: ScanRelease): Artifact<ScanArtifactData> {
     const state = normaliseScanState(scan.state);
     const data: ScanArtifactData = withoutUndefined({ ...scan });
     if (state !== undefined) data.state = state;
     if (state !== undefined && state !== scan.state) data.originalState = scan.state;
+    if (release !== undefined) data.unsettled = release;
     return {
-        id: scanArtifactId(scan, source),
+        id: scanArtifactId(scan, source, release !== undefined),
         type: SCAN_ARTIFACT_TYPE,
         time: isoTime(scan.launchDatetime),
         source,

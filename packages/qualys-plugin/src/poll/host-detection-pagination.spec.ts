@@ -110,7 +110,7 @@ describe('pollQualys: host detection pagination', () => {
         expect(error.message).to.match(/no id_min/);
         // Retried a bounded number of times, never past the window.
         expect(qualys.forms('hld')).to.have.length(4);
-        expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal(undefined);
+        expect(lastCheckpoint(outcome.batches).watermark).to.equal(undefined);
     });
 
     it('fails with a protocol error when the WARNING URL has no id_min', async () => {
@@ -142,6 +142,6 @@ describe('pollQualys: host detection pagination', () => {
 
         expect(error).to.equal(undefined);
         expect(findingKeys(batches)).to.deep.equal([]);
-        expect(lastCheckpoint(batches).detectionWatermark).to.equal('2024-05-14T10:00:00Z');
+        expect(lastCheckpoint(batches).watermark).to.equal('2024-05-14T10:00:00Z');
     });
 });

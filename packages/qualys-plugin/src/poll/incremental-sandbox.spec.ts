@@ -1,4 +1,4 @@
-import type { PollBatch } from '@signal-connectors/connector-sdk';
+import type { PollItem, StreamCheckpoints } from '@signal-connectors/connector-sdk';
 import { createTestContext, InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
 import { expect } from 'chai';
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
@@ -6,15 +6,21 @@ import type { QualysConfig } from '../model/index.js';
 import type { QualysConnector } from '../qualys-connector.js';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { instanceConnector, pluginContainers } from '../test/plugin-container.js';
-import { artifactsOf, CONNECTOR_ID, drain, lastCheckpoint, runSummaryOf } from '../test/poll-harness.js';
-import type { QualysCheckpoint } from './qualys-checkpoint.js';
+import {
+    artifactsOf,
+    checkpointsAfter,
+    CONNECTOR_ID,
+    drain,
+    lastCheckpoint,
+    runSummaryOf
+} from '../test/poll-harness.js';
 import { toQualysTime } from '../model/qualys-time.js';
 
 const PASSWORD = 'Incr3mental-S3cret!pw';
 const OVERLAP_MS = 15 * 60_000;
 
 /** `hostId:UNIQUE_VULN_ID` of every finding delivered, sorted (duplicates kept, so they show). */
-function detectionKeys(batches: PollBatch<QualysCheckpoint>[]): string[] {
+function detectionKeys(batches: readonly PollItem[]): string[] {
     return artifactsOf(batches, 'ocsf.vulnerability_finding')
         .map(artifact => {
             const data = artifact.data as { device: { uid: string }; finding_info: { uid_alt?: string } };
@@ -34,11 +40,11 @@ describe('pollQualys: incremental polls against the sandbox', () => {
     let config: QualysConfig;
     // Shared by both polls, as the host's plugin store is: the KnowledgeBase cache carries over.
     const pluginStore = new InMemoryKeyValueStore();
-    const poll = (checkpoint?: QualysCheckpoint) =>
+    const poll = (checkpoints: StreamCheckpoints = {}) =>
         drain(
             connector.poll(
                 config,
-                checkpoint,
+                checkpoints,
                 createTestContext({ connectorId: CONNECTOR_ID, instanceId: 'qualys-sandbox', pluginStore })
             )
         );
@@ -76,16 +82,17 @@ describe('pollQualys: incremental polls against the sandbox', () => {
         expect(detectionKeys(first.batches)).to.deep.equal(everything);
         expect(sandbox.requests.count('hld')).to.equal(Math.ceil(40 / 7));
         const checkpoint = lastCheckpoint(first.batches);
-        expect(checkpoint.detectionWatermark).to.equal(runSummaryOf(first.batches).window?.before);
+        expect(checkpoint.watermark).to.equal(runSummaryOf(first.batches).window?.before);
+        expect(Object.keys(first.statuses)).to.deep.equal(['knowledge_base', 'scans', 'host_detections']);
 
         const forced = [sandbox.tenant.hostIdAt(3), sandbox.tenant.hostIdAt(31)];
         const advance = sandbox.advance({ rescanHostIds: forced });
         sandbox.requests.clear();
-        const second = await poll(checkpoint);
+        const second = await poll(checkpointsAfter(first.items));
 
         expect(second.error).to.equal(undefined);
         const window = runSummaryOf(second.batches).window;
-        expect(window?.after).to.equal(toQualysTime(Date.parse(checkpoint.detectionWatermark ?? '') - OVERLAP_MS));
+        expect(window?.after).to.equal(toQualysTime(Date.parse(checkpoint.watermark ?? '') - OVERLAP_MS));
         expect(sandbox.requests.first('hld')?.params).to.include({
             vm_processed_after: window?.after,
             vm_processed_before: window?.before

@@ -1,3 +1,4 @@
+import { LEGACY_CHECKPOINT_KEY } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
 import nock from 'nock';
 import type { KbSummary } from '../model/index.js';
@@ -6,7 +7,7 @@ import {
     artifactsOf,
     drain,
     kbArtifacts,
-    lastCheckpoint,
+    checkpointsAfter,
     pollHarness,
     type PollHarness,
     runSummaryOf,
@@ -76,7 +77,7 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
 
         const second = pollHarness({ pluginStore: first.pluginStore });
         const qualys = new FakeQualys(second.clock).on('hld', ok(hldPage(hostsRange(100, 2, QIDS))));
-        const { batches, error } = await drain(startPoll(config, lastCheckpoint(firstPoll.batches), second));
+        const { batches, error } = await drain(startPoll(config, checkpointsAfter(firstPoll.items), second));
 
         expect(error).to.equal(undefined);
         expect(qualys.forms('kb')).to.deep.equal([]);
@@ -105,6 +106,7 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
         const poll = startPoll(config, undefined, h, { chunkHosts: 2 });
         let next = await poll.next();
         while (!next.done && kbArtifacts([next.value]).length === 0) next = await poll.next();
+        expect(next.done === false && 'stream' in next.value && next.value.stream).to.equal('host_detections');
         expect(next.done).to.equal(false);
         // Received, not yet acknowledged: a consumer that crashed now must find the entries fetched again.
         expect(await cachedQids(h)).to.deep.equal([]);
@@ -120,8 +122,8 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
         new FakeQualys(h.clock)
             .on('hld', ok(hldPage(hostsRange(100, 4, QIDS))))
             .on('kb', ok(kbList(QIDS.map(qid => ({ qid })))));
-        for await (const batch of startPoll(config, undefined, h, { chunkHosts: 2 })) {
-            if (kbArtifacts([batch]).length > 0) break;
+        for await (const item of startPoll(config, undefined, h, { chunkHosts: 2 })) {
+            if (kbArtifacts([item]).length > 0) break;
         }
         expect(await cachedQids(h)).to.deep.equal([]);
     });
@@ -138,7 +140,7 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
         // Five hours on: no refresh yet.
         const early = pollHarness({ now: '2024-05-14T15:00:00Z', pluginStore: first.pluginStore });
         const earlyQualys = new FakeQualys(early.clock).on('hld', ok(hldPage([])));
-        const earlyPoll = await drain(startPoll(config, lastCheckpoint(firstPoll.batches), early));
+        const earlyPoll = await drain(startPoll(config, checkpointsAfter(firstPoll.items), early));
         expect(earlyQualys.forms('kb')).to.deep.equal([]);
         nock.cleanAll();
 
@@ -146,7 +148,9 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
         const qualys = new FakeQualys(later.clock)
             .on('kb', ok(kbList([{ qid: 90043, modified: '2024-05-14T12:00:00Z', title: 'Revised' }])))
             .on('hld', ok(hldPage(hostsRange(100, 1, QIDS))));
-        const { batches, error } = await drain(startPoll(config, lastCheckpoint(earlyPoll.batches), later));
+        const { batches, error } = await drain(
+            startPoll(config, checkpointsAfter(earlyPoll.items, checkpointsAfter(firstPoll.items)), later)
+        );
 
         expect(error).to.equal(undefined);
         expect(qualys.forms('kb')).to.deep.equal([
@@ -155,10 +159,35 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
         const refreshed = kbArtifacts(batches);
         expect(refreshed.map(artifact => (artifact.data as KbSummary).qid)).to.deep.equal([90043]);
         expect(firstIds.has(refreshed[0].id)).to.equal(false);
-        expect(batches[0].checkpoint.kbRefreshedAt).to.equal('2024-05-14T16:00:00Z');
+        // The refresh is the knowledge_base stream's only batch, and goes first.
+        expect(batches[0]).to.deep.include({
+            stream: 'knowledge_base',
+            checkpoint: { version: 2, refreshedAt: '2024-05-14T16:00:00Z' }
+        });
+        expect(earlyPoll.batches.map(batch => batch.stream)).to.not.include('knowledge_base');
         const cached = await later.pluginStore.get<KbSummary>(`${KB_KEY}:90043`);
         expect(cached?.lastServiceModified).to.equal('2024-05-14T12:00:00Z');
         const titles = findingTitles(artifactsOf(batches, 'ocsf.vulnerability_finding'));
         expect(titles).to.include('Revised');
+    });
+
+    it('commits the refresh time inherited from a checkpoint from before streams, with no refresh due', async () => {
+        const h = pollHarness({ now: '2024-05-14T10:00:00Z' });
+        const qualys = new FakeQualys(h.clock).on('hld', ok(hldPage([])));
+        const legacy = {
+            version: 1,
+            detectionWatermark: '2024-05-14T09:00:00Z',
+            kbRefreshedAt: '2024-05-14T08:00:00Z'
+        };
+        const { batches, error } = await drain(startPoll(config, { [LEGACY_CHECKPOINT_KEY]: legacy }, h));
+
+        expect(error).to.equal(undefined);
+        expect(qualys.forms('kb')).to.deep.equal([]);
+        expect(batches[0]).to.deep.include({
+            stream: 'knowledge_base',
+            artifacts: [],
+            checkpoint: { version: 2, refreshedAt: '2024-05-14T08:00:00Z' }
+        });
+        expect(qualys.forms('hld')[0]).to.include({ vm_processed_after: '2024-05-14T08:45:00Z' });
     });
 });

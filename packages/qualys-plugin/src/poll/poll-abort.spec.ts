@@ -1,18 +1,18 @@
-import type { PollBatch } from '@signal-connectors/connector-sdk';
+import { isStreamStatus, type PollBatch, type PollItem } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
 import nock from 'nock';
 import { QualysConnector } from '../qualys-connector.js';
 import { answer, FakeQualys, ok } from '../test/fake-qualys.js';
 import { findingKeys, limiterRegistry, pollHarness, startPoll, testConfig, until } from '../test/poll-harness.js';
 import { hldPage, hostsRange, simpleReturn } from '../test/qualys-xml.js';
-import type { QualysCheckpoint } from './qualys-checkpoint.js';
 
 /** Pulls the rest of an aborted poll: the batches it still yielded, and whether it ended (or threw) in time. */
-async function rest(poll: AsyncIterator<PollBatch<QualysCheckpoint>>): Promise<{ batches: PollBatch[]; ms: number }> {
+async function rest(poll: AsyncIterator<PollItem>): Promise<{ batches: PollBatch[]; ms: number }> {
     const started = performance.now();
     const batches: PollBatch[] = [];
     try {
-        for (let next = await poll.next(); !next.done; next = await poll.next()) batches.push(next.value);
+        for (let next = await poll.next(); !next.done; next = await poll.next())
+            if (!isStreamStatus(next.value)) batches.push(next.value);
     } catch {
         // Ending with an error is a fine way to stop.
     }
@@ -52,7 +52,7 @@ describe('pollQualys: abort', () => {
                 'X-RateLimit-ToWait-Sec': '600'
             })
         );
-        const polling = new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx);
+        const polling = new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), {}, h.ctx);
         const poll = polling[Symbol.asyncIterator]();
         const pending = rest(poll);
         await until(() => h.clock.pendingSleeps > 0, 'the throttle wait');

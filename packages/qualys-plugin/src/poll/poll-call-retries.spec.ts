@@ -22,7 +22,7 @@ describe('pollQualys: KnowledgeBase and scan list calls read again after a failu
     let qualys: FakeQualys;
 
     const poll = (settings: Record<string, unknown>) =>
-        drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), undefined, h.ctx));
+        drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), {}, h.ctx));
 
     before(() => nock.disableNetConnect());
     after(() => nock.enableNetConnect());
@@ -56,21 +56,31 @@ describe('pollQualys: KnowledgeBase and scan list calls read again after a failu
         expect(runSummaryOf(outcome.batches).retries).to.equal(1);
     });
 
-    it('gives up after three attempts and fails the poll with protocol, detections not yet started', async () => {
+    it('gives up after three attempts and fails the scans stream with protocol; detections are delivered anyway', async () => {
         const cut = scanList([]).slice(0, 60);
         qualys.on('scans', ok(cut), ok(cut), ok(cut)).on('hld', ok(hldPage(hostsRange(100, 1))));
         const outcome = await poll({ scans: true });
 
-        expect(pollError(outcome).kind).to.equal('protocol');
+        expect(pollError(outcome, 'scans').kind).to.equal('protocol');
+        expect(outcome.statuses.host_detections).to.deep.equal({ stream: 'host_detections', status: 'complete' });
         expect(qualys.forms('scans')).to.have.length(3);
-        expect(qualys.forms('hld')).to.have.length(0);
+        expect(findingKeys(outcome.batches)).to.have.length(1);
+        expect(outcome.batches.map(batch => batch.stream)).to.not.include('scans');
+        expect(runSummaryOf(outcome.batches)).to.deep.include({
+            outcome: 'partial',
+            streams: {
+                knowledge_base: { outcome: 'skipped' },
+                host_detections: { outcome: 'complete' },
+                scans: { outcome: 'failed', error: { kind: 'protocol', message: pollError(outcome).message } }
+            }
+        });
     });
 
     it('does not re-read a call that failed for good (HTTP 401)', async () => {
         qualys.on('scans', answer(401, '<html>Unauthorized</html>', { 'Content-Type': 'text/html' }));
         const outcome = await poll({ scans: true });
 
-        expect(pollError(outcome).kind).to.equal('auth');
+        expect(pollError(outcome, 'scans').kind).to.equal('auth');
         expect(qualys.forms('scans')).to.have.length(1);
     });
 });

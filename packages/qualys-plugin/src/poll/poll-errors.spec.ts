@@ -22,13 +22,19 @@ import { pageHostDetections } from './host-detection-pager.js';
 
 const HTML = { 'Content-Type': 'text/html' };
 
-/** Asserts the poll ended with a failed run summary as its last batch, naming the error. */
-function expectFailedSummary(outcome: PollOutcome, kind: ConnectorErrorKind): void {
+/**
+ * Asserts the poll ended with a run summary as its last batch, naming the error, then the failed status of
+ * host_detections. `failed` when no other stream ran, `partial` when another completed.
+ */
+function expectFailedSummary(outcome: PollOutcome, kind: ConnectorErrorKind, result = 'failed'): void {
     const last = outcome.batches.at(-1);
     expect(last?.artifacts.map(artifact => artifact.type)).to.deep.equal(['qualys.run_summary']);
+    expect(outcome.items.at(-1)).to.deep.include({ stream: 'host_detections', status: 'failed' });
     const summary = runSummaryOf(outcome.batches);
-    expect(summary.outcome).to.equal('failed');
+    expect(summary.outcome).to.equal(result);
     expect(summary.error?.kind).to.equal(kind);
+    expect(summary.error?.message).to.match(/^stream 'host_detections' failed: /);
+    expect(summary.streams.host_detections).to.deep.include({ outcome: 'failed' });
 }
 
 describe('pollQualys: errors and statuses through a whole poll', () => {
@@ -37,7 +43,7 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
 
     /** A poll through the connector, so the shared limiter judges every response as it would in production. */
     const connectorPoll = (settings: Record<string, unknown> = {}) =>
-        new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), undefined, h.ctx);
+        new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(settings), {}, h.ctx);
 
     before(() => nock.disableNetConnect());
     after(() => nock.enableNetConnect());
@@ -70,8 +76,10 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
             expect(pollError(outcome).kind).to.equal(kind);
             expect(qualys.forms('hld')).to.have.length(1);
             expectFailedSummary(outcome, kind);
-            expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal(undefined);
-            expect(h.logger.messages('error')).to.include('qualys: poll failed');
+            expect(lastCheckpoint(outcome.batches).watermark).to.equal(undefined);
+            expect(h.logger.messages('warn')).to.include(
+                `Stream host_detections failed (${kind}): ${pollError(outcome).message}`
+            );
         });
     }
 
@@ -129,7 +137,7 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(forms.slice(1).map(form => form.id_min)).to.deep.equal(['102', '102', '102', '102']);
         expect(findingKeys(outcome.batches)).to.deep.equal(['100:38794', '101:38794']);
         expect(lastCheckpoint(outcome.batches).window?.nextIdMin).to.equal(102);
-        expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal(undefined);
+        expect(lastCheckpoint(outcome.batches).watermark).to.equal(undefined);
         expectFailedSummary(outcome, 'protocol');
     });
 
@@ -145,7 +153,7 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(outcome.error).to.equal(undefined);
         expect(findingKeys(outcome.batches)).to.deep.equal(['100:38794', '101:38794', '102:38794']);
         expect(qualys.forms('hld')).to.have.length(2);
-        expect(lastCheckpoint(outcome.batches).detectionWatermark).to.equal('2024-05-14T10:00:00Z');
+        expect(lastCheckpoint(outcome.batches).watermark).to.equal('2024-05-14T10:00:00Z');
         expect(runSummaryOf(outcome.batches)).to.include({ outcome: 'complete', retries: 1 });
         const warning = h.logger.entries.find(
             entry => entry.message === 'qualys: host detection page failed, retrying'
@@ -219,7 +227,8 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(error.kind).to.equal('transient');
         expect(error.message).to.contain('disk I/O error');
         expect((error.cause as Error).message).to.equal('disk I/O error');
-        expectFailedSummary(outcome, 'transient');
+        // The KnowledgeBase stream (nothing to refresh yet) completed before.
+        expectFailedSummary(outcome, 'transient', 'partial');
     });
 
     it('fails with not_found when a 200 answer is an HTML page (a web console)', async () => {

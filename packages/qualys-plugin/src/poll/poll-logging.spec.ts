@@ -75,9 +75,7 @@ describe('pollQualys: logging', () => {
         for (const [what, script] of scenarios) {
             const h = pollHarness();
             script(new FakeQualys(h.clock));
-            const outcome = await drain(
-                new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx)
-            );
+            const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), {}, h.ctx));
             // Each scenario ends somewhere that logs: a failure, or retries and a summary.
             expect(h.logger.messages('warn').length + h.logger.messages('error').length, what).to.be.above(0);
             const text = everythingSaid(h, outcome);

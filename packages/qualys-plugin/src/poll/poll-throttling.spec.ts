@@ -71,7 +71,7 @@ describe('pollQualys: throttling', () => {
         const h = pollHarness({ autoAdvance: false });
         const qualys = new FakeQualys(h.clock).on('hld', rateBlock(181), ok(hldPage(hostsRange(100, 2))));
         const start = h.clock.now();
-        const polling = drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx));
+        const polling = drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), {}, h.ctx));
 
         await until(() => h.clock.pendingSleeps > 0, 'the throttle wait');
         await h.clock.advance(180 * SECOND);
@@ -90,7 +90,7 @@ describe('pollQualys: throttling', () => {
     it('backs off after a concurrency block (1960) and retries', async () => {
         const h = pollHarness();
         const qualys = new FakeQualys(h.clock).on('hld', concurrencyBlock, ok(hldPage(hostsRange(100, 1))));
-        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx));
+        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), {}, h.ctx));
 
         expect(outcome.error).to.equal(undefined);
         const [first, second] = qualys.times('hld');
@@ -103,7 +103,7 @@ describe('pollQualys: throttling', () => {
         const h = pollHarness();
         const start = h.clock.now();
         const qualys = new FakeQualys(h.clock).on('hld', rateBlock(24 * 3600), ok(hldPage(hostsRange(100, 1))));
-        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx));
+        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), {}, h.ctx));
 
         const error = pollError(outcome);
         expect(error.kind).to.equal('rate_limited');
@@ -123,7 +123,7 @@ describe('pollQualys: throttling', () => {
             ok(hldPage(hostsRange(102, 1)), withinLimits(1))
         );
         const outcome = await drain(
-            new QualysConnector(limiterRegistry(h.clock)).poll(testConfig({ truncationLimit: 1 }), undefined, h.ctx)
+            new QualysConnector(limiterRegistry(h.clock)).poll(testConfig({ truncationLimit: 1 }), {}, h.ctx)
         );
 
         // Two pages brought the window down to the floor of 2: the third is not asked for.
@@ -142,7 +142,7 @@ describe('pollQualys: throttling', () => {
     it('after a block with no call left, waits for the floor as well, not just the block', async () => {
         const h = pollHarness();
         const qualys = new FakeQualys(h.clock).on('hld', rateBlock(181, 0), ok(hldPage(hostsRange(100, 1))));
-        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), undefined, h.ctx));
+        const outcome = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), {}, h.ctx));
 
         expect(qualys.times('hld')).to.have.length(1);
         expect(pollError(outcome)).to.include({ kind: 'rate_limited' });
@@ -159,10 +159,10 @@ describe('pollQualys: throttling', () => {
         const qualys = new FakeQualys(clock).on('hld', rateBlock(181));
         const start = clock.now();
 
-        const pollA = drain(connector.poll(testConfig({ truncationLimit: 2 }), undefined, a.ctx));
+        const pollA = drain(connector.poll(testConfig({ truncationLimit: 2 }), {}, a.ctx));
         await until(() => clock.pendingSleeps > 0, "instance A's throttle wait");
         qualys.on('hld', ok(hldPage(hostsRange(100, 1))), ok(hldPage(hostsRange(100, 1))));
-        const pollB = drain(connector.poll(testConfig({ truncationLimit: 3 }), undefined, b.ctx));
+        const pollB = drain(connector.poll(testConfig({ truncationLimit: 3 }), {}, b.ctx));
         await until(() => clock.pendingSleeps > 1, "instance B's wait for the shared limiter");
         await clock.advance(180 * SECOND);
         await new Promise(resolve => setTimeout(resolve, 20));

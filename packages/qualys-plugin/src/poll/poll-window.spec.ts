@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { answer, FakeQualys, ok } from '../test/fake-qualys.js';
+import { isStreamStatus } from '@signal-connectors/connector-sdk';
 import {
+    checkpointsAfter,
     drain,
     findingKeys,
     lastCheckpoint,
@@ -11,7 +13,7 @@ import {
     testConfig
 } from '../test/poll-harness.js';
 import { hldPage, hostsRange, simpleReturn } from '../test/qualys-xml.js';
-import type { QualysCheckpoint } from './qualys-checkpoint.js';
+import type { HostDetectionsCheckpoint } from './qualys-checkpoint.js';
 
 describe('pollQualys: detection windows and resuming', () => {
     before(() => nock.disableNetConnect());
@@ -28,7 +30,7 @@ describe('pollQualys: detection windows and resuming', () => {
         expect(form.vm_processed_before).to.equal('2024-05-14T10:00:00Z');
         expect(form).not.to.have.property('vm_processed_after');
         const checkpoint = lastCheckpoint(batches);
-        expect(checkpoint.detectionWatermark).to.equal('2024-05-14T10:00:00Z');
+        expect(checkpoint.watermark).to.equal('2024-05-14T10:00:00Z');
         expect(checkpoint.window).to.equal(undefined);
     });
 
@@ -49,13 +51,13 @@ describe('pollQualys: detection windows and resuming', () => {
         const config = testConfig({ windowOverlap: '15m' });
         const first = await drain(startPoll(config, undefined, h));
         await h.clock.advance(30 * 60_000);
-        const second = await drain(startPoll(config, lastCheckpoint(first.batches), h));
+        const second = await drain(startPoll(config, checkpointsAfter(first.items), h));
 
         expect(qualys.forms('hld')[1]).to.include({
             vm_processed_after: '2024-05-14T09:45:00Z',
             vm_processed_before: '2024-05-14T10:30:00Z'
         });
-        expect(lastCheckpoint(second.batches).detectionWatermark).to.equal('2024-05-14T10:30:00Z');
+        expect(lastCheckpoint(second.batches).watermark).to.equal('2024-05-14T10:30:00Z');
     });
 
     it('never moves the watermark when the window fails half-way', async () => {
@@ -65,12 +67,12 @@ describe('pollQualys: detection windows and resuming', () => {
             ok(hldPage(hostsRange(100, 2), { nextIdMin: 102 })),
             answer(401, simpleReturn(2000, 'Bad Login/Password'))
         );
-        const previous: QualysCheckpoint = { version: 1, detectionWatermark: '2024-05-14T09:00:00Z' };
-        const outcome = await drain(startPoll(testConfig({ truncationLimit: 2 }), previous, h));
+        const previous: HostDetectionsCheckpoint = { version: 2, watermark: '2024-05-14T09:00:00Z' };
+        const outcome = await drain(startPoll(testConfig({ truncationLimit: 2 }), { host_detections: previous }, h));
 
-        expect(pollError(outcome).kind).to.equal('auth');
+        expect(pollError(outcome, 'host_detections').kind).to.equal('auth');
         for (const batch of outcome.batches) {
-            expect(batch.checkpoint.detectionWatermark).to.equal('2024-05-14T09:00:00Z');
+            expect((batch.checkpoint as HostDetectionsCheckpoint).watermark).to.equal('2024-05-14T09:00:00Z');
         }
         expect(lastCheckpoint(outcome.batches).window).to.deep.equal({
             after: '2024-05-14T08:45:00Z',
@@ -85,13 +87,15 @@ describe('pollQualys: detection windows and resuming', () => {
         const { batches } = await drain(startPoll(testConfig(), undefined, h, { chunkHosts: 2 }));
 
         const hostBatches = batches.filter(batch => findingKeys([batch]).length > 0);
-        expect(hostBatches.map(batch => batch.checkpoint.window?.nextIdMin)).to.deep.equal([102, 104, undefined]);
+        expect(
+            hostBatches.map(batch => (batch.checkpoint as HostDetectionsCheckpoint).window?.nextIdMin)
+        ).to.deep.equal([102, 104, undefined]);
         expect(hostBatches.map(batch => findingKeys([batch]).length)).to.deep.equal([2, 2, 1]);
     });
 
     it('resumes a mid-window checkpoint with its id_min and window, with no gap and no re-delivery', async () => {
         const config = testConfig({ truncationLimit: 5, windowOverlap: '15m' });
-        const previous: QualysCheckpoint = { version: 1, detectionWatermark: '2024-05-14T09:00:00Z' };
+        const previous = { host_detections: { version: 2, watermark: '2024-05-14T09:00:00Z' } };
         const first = pollHarness({ now: '2024-05-14T10:00:00Z' });
         new FakeQualys(first.clock).on(
             'hld',
@@ -100,10 +104,11 @@ describe('pollQualys: detection windows and resuming', () => {
         );
         // The consumer takes two chunks (hosts 100-103), then the process dies.
         const delivered: string[] = [];
-        let checkpoint: QualysCheckpoint | undefined;
-        for await (const batch of startPoll(config, previous, first, { chunkHosts: 2 })) {
-            delivered.push(...findingKeys([batch]));
-            checkpoint = batch.checkpoint;
+        let checkpoint: HostDetectionsCheckpoint | undefined;
+        for await (const item of startPoll(config, previous, first, { chunkHosts: 2 })) {
+            if (isStreamStatus(item)) continue;
+            delivered.push(...findingKeys([item]));
+            checkpoint = item.checkpoint as HostDetectionsCheckpoint;
             if (delivered.length === 4) break;
         }
         expect(checkpoint?.window?.nextIdMin).to.equal(104);
@@ -116,7 +121,7 @@ describe('pollQualys: detection windows and resuming', () => {
             ok(hldPage(hostsRange(104, 1), { nextIdMin: 105 })),
             ok(hldPage(hostsRange(105, 3)))
         );
-        const stored = JSON.parse(JSON.stringify(checkpoint)) as QualysCheckpoint;
+        const stored = JSON.parse(JSON.stringify({ host_detections: checkpoint })) as Record<string, unknown>;
         const resumed = await drain(startPoll(config, stored, second, { chunkHosts: 2 }));
 
         expect(resumed.error).to.equal(undefined);
@@ -127,16 +132,14 @@ describe('pollQualys: detection windows and resuming', () => {
         });
         const all = [...delivered, ...findingKeys(resumed.batches)];
         expect(all).to.deep.equal(hostsRange(100, 8).map(host => `${host.id}:38794`));
-        expect(lastCheckpoint(resumed.batches)).to.include({ detectionWatermark: '2024-05-14T10:00:00Z' });
+        expect(lastCheckpoint(resumed.batches)).to.include({ watermark: '2024-05-14T10:00:00Z' });
         expect(lastCheckpoint(resumed.batches).window).to.equal(undefined);
     });
 
     it('reads a checkpoint of an unknown shape as none', async () => {
         const h = pollHarness({ now: '2024-05-14T10:00:00Z' });
         const qualys = new FakeQualys(h.clock).on('hld', ok(hldPage([])));
-        await drain(
-            startPoll(testConfig(), { version: 99, detectionWatermark: 'x' } as unknown as QualysCheckpoint, h)
-        );
+        await drain(startPoll(testConfig(), { host_detections: { version: 99, watermark: 'x' } }, h));
 
         expect(qualys.forms('hld')[0]).not.to.have.property('vm_processed_after');
     });

@@ -1,5 +1,5 @@
 import type { QualysConfig } from '../model/index.js';
-import type { DetectionWindow, QualysCheckpoint } from './qualys-checkpoint.js';
+import type { DetectionWindow, HostDetectionsCheckpoint } from './qualys-checkpoint.js';
 import { fromQualysTime, toQualysTime } from '../model/qualys-time.js';
 
 /**
@@ -7,12 +7,12 @@ import { fromQualysTime, toQualysTime } from '../model/qualys-time.js';
  * `[watermark - overlap, poll start)`. A first poll starts `initialLookback` back, or covers everything.
  */
 export function openDetectionWindow(
-    checkpoint: QualysCheckpoint,
+    checkpoint: HostDetectionsCheckpoint,
     config: QualysConfig,
     pollStart: number
 ): { window: DetectionWindow; resumed: boolean } {
     if (checkpoint.window) return { window: checkpoint.window, resumed: true };
-    const watermark = fromQualysTime(checkpoint.detectionWatermark);
+    const watermark = fromQualysTime(checkpoint.watermark);
     let after: number | undefined;
     if (watermark !== undefined) after = watermark - config.windowOverlapMs;
     else if (config.initialLookbackMs !== undefined) after = pollStart - config.initialLookbackMs;

@@ -1,4 +1,6 @@
+import { LEGACY_CHECKPOINT_KEY } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
+import type { LegacyQualysCheckpoint } from './qualys-checkpoint.js';
 import nock from 'nock';
 import { QualysConnector } from '../qualys-connector.js';
 import { answer, FakeQualys, ok } from '../test/fake-qualys.js';
@@ -41,9 +43,7 @@ describe('pollQualys: run summary', () => {
             )
             .on('kb', ok(kbList([{ qid: 38794 }, { qid: 90043 }]), WITHIN_LIMITS));
         const config = testConfig({ scans: true, kbEnrichment: true, truncationLimit: 2 });
-        const { batches, error } = await drain(
-            new QualysConnector(limiterRegistry(h.clock)).poll(config, undefined, h.ctx)
-        );
+        const { batches, error } = await drain(new QualysConnector(limiterRegistry(h.clock)).poll(config, {}, h.ctx));
 
         expect(error).to.equal(undefined);
         expect(qualys.pending()).to.deep.equal([]);
@@ -57,6 +57,11 @@ describe('pollQualys: run summary', () => {
             finishedAt: new Date(finished).toISOString(),
             durationMs: finished - start,
             outcome: 'complete',
+            streams: {
+                knowledge_base: { outcome: 'complete' },
+                host_detections: { outcome: 'complete' },
+                scans: { outcome: 'complete' }
+            },
             window: { before: '2024-05-14T10:00:00Z' },
             pages: 2,
             hosts: 3,
@@ -79,16 +84,20 @@ describe('pollQualys: run summary', () => {
         expect(h.metrics.total('hosts_total')).to.equal(3);
     });
 
-    it('reports the watermark it started from and the window it resumed', async () => {
+    it('reports the watermark it started from and the window it resumed, from a checkpoint from before streams', async () => {
         const h = pollHarness({ now: '2024-05-14T10:00:00Z' });
         new FakeQualys(h.clock).on('hld', ok(hldPage(hostsRange(104, 1))));
-        const checkpoint = {
-            version: 1 as const,
+        const checkpoint: LegacyQualysCheckpoint = {
+            version: 1,
             detectionWatermark: '2024-05-14T08:00:00Z',
             window: { after: '2024-05-14T07:45:00Z', before: '2024-05-14T09:00:00Z', nextIdMin: 104 }
         };
         const { batches } = await drain(
-            new QualysConnector(limiterRegistry(h.clock)).poll(testConfig(), checkpoint, h.ctx)
+            new QualysConnector(limiterRegistry(h.clock)).poll(
+                testConfig(),
+                { [LEGACY_CHECKPOINT_KEY]: checkpoint },
+                h.ctx
+            )
         );
 
         expect(runSummaryOf(batches)).to.include({

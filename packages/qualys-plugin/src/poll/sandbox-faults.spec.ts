@@ -12,12 +12,11 @@ import {
     runSummaryOf,
     startPoll
 } from '../test/poll-harness.js';
-import type { QualysCheckpoint } from './qualys-checkpoint.js';
 
 const PASSWORD = 'F4ults-S3cret!pw';
 
 /** Host ids of the findings delivered, in delivery order, one per host. */
-function hostIds(batches: PollBatch<QualysCheckpoint>[]): number[] {
+function hostIds(batches: readonly PollBatch[]): number[] {
     const ids = artifactsOf(batches, 'ocsf.vulnerability_finding').map(artifact =>
         Number((artifact.data as { device: { uid: string } }).device.uid)
     );

@@ -2,8 +2,12 @@ import {
     type Artifact,
     ConnectorError,
     GotHttpClientFactory,
+    isStreamStatus,
     type PollBatch,
-    type PollContext
+    type PollContext,
+    type PollItem,
+    type StreamCheckpoints,
+    type StreamStatus
 } from '@signal-connectors/connector-sdk';
 import {
     CapturedLogger,
@@ -17,7 +21,7 @@ import { SubscriptionLimiterRegistry } from '../client/subscription-limiter-regi
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import { KNOWLEDGE_BASE_ARTIFACT_TYPE, RUN_SUMMARY_ARTIFACT_TYPE, type RunSummary } from '../ocsf/index.js';
-import type { QualysCheckpoint } from '../poll/qualys-checkpoint.js';
+import { type HostDetectionsCheckpoint, QualysStream } from '../poll/qualys-checkpoint.js';
 import { type PollTuning, pollQualys } from '../poll/qualys-poller.js';
 import { QUALYS_HOST } from './fake-qualys.js';
 
@@ -119,72 +123,105 @@ export function limiterRegistry(clock: FakeClock): SubscriptionLimiterRegistry {
     return new SubscriptionLimiterRegistry(clock);
 }
 
-/** `pollQualys` with a fresh client for `config` (and the registry's limiter, if any). */
+/** `pollQualys` with a fresh client for `config` (and the registry's limiter, if any), from `checkpoints`. */
 export function startPoll(
     config: QualysConfig,
-    checkpoint: QualysCheckpoint | undefined,
+    checkpoints: StreamCheckpoints | undefined,
     h: PollHarness,
     tuning: Partial<PollTuning> = {},
     registry?: SubscriptionLimiterRegistry
-): AsyncGenerator<PollBatch<QualysCheckpoint>> {
-    return pollQualys(config, checkpoint, h.ctx, qualysApi(config, h, registry), tuning);
+): AsyncGenerator<PollItem> {
+    return pollQualys(config, checkpoints ?? {}, h.ctx, qualysApi(config, h, registry), tuning);
 }
 
-/** What a poll yielded before it ended, and the error it ended with, if any. */
+/** What a poll yielded before it ended, and how it ended. */
 export interface PollOutcome {
-    batches: PollBatch<QualysCheckpoint>[];
+    /** Every item, in order. */
+    items: PollItem[];
+    /** The batches among them. */
+    batches: PollBatch[];
+    /** The status each stream reported, by stream id. */
+    statuses: Record<string, StreamStatus>;
+    /** The first failure: what the poll threw, else the error of the first stream that failed. */
     error?: unknown;
 }
 
-/** Runs a poll to its end, keeping the batches and catching the error (a failed poll still yields batches). */
-export async function drain(poll: AsyncIterable<PollBatch<QualysCheckpoint>>): Promise<PollOutcome> {
-    const batches: PollBatch<QualysCheckpoint>[] = [];
+/** Runs a poll to its end, keeping what it yielded and catching what it threw. */
+export async function drain(poll: AsyncIterable<PollItem>): Promise<PollOutcome> {
+    const items: PollItem[] = [];
+    let thrown: unknown;
     try {
-        for await (const batch of poll) batches.push(batch);
-        return { batches };
+        for await (const item of poll) items.push(item);
     } catch (error) {
-        return { batches, error };
+        thrown = error ?? new Error('the poll threw undefined');
     }
+    const statuses = Object.fromEntries(items.filter(isStreamStatus).map(status => [status.stream, status]));
+    const failure = items.find((item): item is StreamStatus & { status: 'failed' } =>
+        isStreamStatus(item) ? item.status === 'failed' : false
+    );
+    const error = thrown ?? failure?.error;
+    return { items, batches: batchesOf(items), statuses, ...(error === undefined ? {} : { error }) };
 }
 
-/** The error a poll ended with, which must be a ConnectorError. */
-export function pollError(outcome: PollOutcome): ConnectorError {
-    if (!ConnectorError.is(outcome.error)) {
-        throw new Error(`expected the poll to fail with a ConnectorError, got ${String(outcome.error)}`);
+/** The error the poll failed with (or, given a stream, that stream's), which must be a ConnectorError. */
+export function pollError(outcome: PollOutcome, stream?: string): ConnectorError {
+    const status = stream === undefined ? undefined : outcome.statuses[stream];
+    const error = stream === undefined ? outcome.error : status?.status === 'failed' ? status.error : undefined;
+    if (!ConnectorError.is(error)) {
+        throw new Error(`expected ${stream ?? 'the poll'} to fail with a ConnectorError, got ${String(error)}`);
     }
-    return outcome.error;
+    return error;
 }
 
-/** Every artifact of the batches, in order. */
-export function artifactsOf(batches: PollBatch<QualysCheckpoint>[], type?: string): Artifact[] {
-    return batches.flatMap(batch => batch.artifacts).filter(artifact => type === undefined || artifact.type === type);
+/** The batches among a poll's items. */
+export function batchesOf(items: readonly PollItem[]): PollBatch[] {
+    return items.filter((item): item is PollBatch => !isStreamStatus(item));
+}
+
+/** Every artifact of the batches among `items`, in order. */
+export function artifactsOf(items: readonly PollItem[], type?: string): Artifact[] {
+    return batchesOf(items)
+        .flatMap(batch => batch.artifacts)
+        .filter(artifact => type === undefined || artifact.type === type);
 }
 
 /** `hostId:qid` of every finding delivered, in order. */
-export function findingKeys(batches: PollBatch<QualysCheckpoint>[]): string[] {
-    return artifactsOf(batches, 'ocsf.vulnerability_finding').map(artifact => {
+export function findingKeys(items: readonly PollItem[]): string[] {
+    return artifactsOf(items, 'ocsf.vulnerability_finding').map(artifact => {
         const data = artifact.data as { device: { uid: string }; finding_info: { analytic: { uid: string } } };
         return `${data.device.uid}:${data.finding_info.analytic.uid}`;
     });
 }
 
 /** The KnowledgeBase artifacts delivered. */
-export function kbArtifacts(batches: PollBatch<QualysCheckpoint>[]): Artifact[] {
-    return artifactsOf(batches, KNOWLEDGE_BASE_ARTIFACT_TYPE);
+export function kbArtifacts(items: readonly PollItem[]): Artifact[] {
+    return artifactsOf(items, KNOWLEDGE_BASE_ARTIFACT_TYPE);
 }
 
 /** The run summary of a poll (its last artifact); fails when there is none. */
-export function runSummaryOf(batches: PollBatch<QualysCheckpoint>[]): RunSummary {
-    const summaries = artifactsOf(batches, RUN_SUMMARY_ARTIFACT_TYPE);
+export function runSummaryOf(items: readonly PollItem[]): RunSummary {
+    const summaries = artifactsOf(items, RUN_SUMMARY_ARTIFACT_TYPE);
     if (summaries.length !== 1) throw new Error(`expected one run summary, found ${summaries.length}`);
     return summaries[0].data as RunSummary;
 }
 
-/** The checkpoint of the last batch. */
-export function lastCheckpoint(batches: PollBatch<QualysCheckpoint>[]): QualysCheckpoint {
-    const last = batches.at(-1);
-    if (last === undefined) throw new Error('the poll yielded no batch');
-    return last.checkpoint;
+/** The checkpoint of the last batch of a stream (default `host_detections`). */
+export function lastCheckpoint<T = HostDetectionsCheckpoint>(
+    items: readonly PollItem[],
+    stream: string = QualysStream.hostDetections
+): T {
+    const last = batchesOf(items)
+        .filter(batch => batch.stream === stream)
+        .at(-1);
+    if (last === undefined) throw new Error(`the poll yielded no batch of ${stream}`);
+    return last.checkpoint as T;
+}
+
+/** The last checkpoint of every stream, as the host would hand them to the next poll (through JSON). */
+export function checkpointsAfter(items: readonly PollItem[], before: StreamCheckpoints = {}): StreamCheckpoints {
+    const checkpoints: Record<string, unknown> = { ...before };
+    for (const batch of batchesOf(items)) checkpoints[batch.stream] = batch.checkpoint;
+    return JSON.parse(JSON.stringify(checkpoints)) as StreamCheckpoints;
 }
 
 /**

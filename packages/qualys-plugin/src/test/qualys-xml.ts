@@ -132,7 +132,8 @@ export function kbList(vulns: KbVulnSpec[]): string {
 /** One SCAN of a scripted scan list. */
 export interface ScanSpec {
     ref: string;
-    state: string;
+    /** Absent: a scan without a STATUS element. */
+    state?: string;
     launched: string;
     processed?: boolean;
 }
@@ -147,7 +148,7 @@ export function scanList(scans: ScanSpec[]): string {
                 `        <LAUNCH_DATETIME>${scan.launched}</LAUNCH_DATETIME>\n` +
                 `        <DURATION>${scan.state === 'Running' ? 'Running' : '01:41:09'}</DURATION>\n` +
                 `        <PROCESSED>${scan.processed ? 1 : 0}</PROCESSED>\n` +
-                `        <STATUS><STATE>${scan.state}</STATE></STATUS>\n` +
+                (scan.state === undefined ? '' : `        <STATUS><STATE>${scan.state}</STATE></STATUS>\n`) +
                 '        <TARGET><![CDATA[10.20.0.0-10.20.15.255]]></TARGET>\n      </SCAN>\n'
         )
         .join('');

@@ -40,7 +40,7 @@ export async function runDemo(io: CliIo, logging: CliLogging, options: DemoOptio
                     session.host.problems
                 );
             }
-            resuming = session.state.getCheckpoint(DEMO_INSTANCE_ID) !== undefined;
+            resuming = Object.keys(session.state.getCheckpoints(DEMO_INSTANCE_ID)).length > 0;
         };
         const quietLogs = !logging.levelChosen && io.stderr.isTTY === true;
         const counts = { polls: 0, failed: 0, artifacts: 0 };

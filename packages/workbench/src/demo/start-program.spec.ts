@@ -16,7 +16,9 @@ describe('npm start (bin/start.js)', () => {
         await cwd.remove();
     });
 
-    it('without a config runs the sandbox demo: two polls with an advance between, then exits 0', async () => {
+    it('without a config runs the sandbox demo: two polls with an advance between, then exits 0', async function () {
+        // The process may take up to its own 30 s limit on a busy machine; mocha must not give up first.
+        this.timeout(40_000);
         const result = await runCli(['--demo-polls', '2'], { cwd: cwd.path, bin: START_BIN, timeoutMs: 30_000 });
 
         expect(result.code, result.stdout + result.stderr).to.equal(0);

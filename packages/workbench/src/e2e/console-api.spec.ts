@@ -6,12 +6,17 @@ import { readTree } from './e2e-harness.spec.helper.js';
 
 const ID = 'qualys-api';
 
-/** The instance's committed checkpoint, read straight from the state database (locked while the service runs). */
+/**
+ * The instance's committed checkpoints (of every stream, as JSON), read straight from the state database (locked
+ * while the service runs).
+ */
 function checkpointOf(dataDir: string): string | undefined {
     const db = new DatabaseSync(join(dataDir, 'state.db'), { readOnly: true });
     try {
-        const row = db.prepare('SELECT checkpoint FROM checkpoints WHERE instance_id = ?').get(ID) as { checkpoint: string } | undefined;
-        return row?.checkpoint;
+        const rows = db
+            .prepare('SELECT stream, checkpoint FROM stream_state WHERE instance_id = ? AND checkpoint IS NOT NULL ORDER BY stream')
+            .all(ID) as { stream: string; checkpoint: string }[];
+        return rows.length === 0 ? undefined : JSON.stringify(rows);
     } finally {
         db.close();
     }
@@ -62,6 +67,15 @@ describe('e2e: the admin API guards the subscription and keeps console instances
         expect(created.json<{ writeOnly: unknown }>().writeOnly).to.deep.equal([{ field: 'password', configured: true }]);
         expect(created.text).to.not.contain(ConsoleEnvironment.PASSWORD);
         await untilHealthy(env);
+        // The API shows each stream's status.
+        const view = (await env.call('GET', `/api/instances/${ID}`)).json<{
+            status: { streams: { stream: string; status?: string }[] };
+        }>();
+        expect(view.status.streams.map(s => [s.stream, s.status])).to.deep.equal([
+            ['host_detections', 'complete'],
+            ['knowledge_base', 'complete'],
+            ['scans', 'complete']
+        ]);
 
         const textPlain = await env.call('POST', `/api/instances/${ID}/test`, {
             token: false,

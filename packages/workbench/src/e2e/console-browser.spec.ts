@@ -112,7 +112,10 @@ describe('e2e: the admin console in a browser', function () {
         await page.goto(`${env.url}/integrations`);
         const healthy = await waitForStatus(page, NAME, 'Healthy');
         expect(healthy).to.contain('last poll succeeded');
-        expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(/Artifacts of the last run\s*[\d,]+ artifacts? in \d+ batch(es)?/);
+        // The tile counts the last run's artifacts per stream.
+        expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(
+            /Artifacts of the last run\s*knowledge_base: [\d,]+, host_detections: [\d,]+, scans: [\d,]+/
+        );
         await keep('integrations');
 
         // A wrong password: the next poll and the connection test both fail with the authentication hint.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import type { Artifact } from '@signal-connectors/connector-sdk';
-import type { QualysCheckpoint } from '@signal-connectors/qualys-plugin';
+import type { HostDetectionsCheckpoint } from '@signal-connectors/qualys-plugin';
 import { type DetectionFilter, QualysSandbox, type SandboxOptions } from '@signal-connectors/qualys-sandbox';
 import {
     expectedKeys,
@@ -28,6 +28,7 @@ export const RUN_SUMMARY_TYPE = 'qualys.run_summary';
 export interface RunSummaryData {
     runId: string;
     outcome: 'complete' | 'partial' | 'failed';
+    streams: Record<string, { outcome: 'complete' | 'failed' | 'skipped'; error?: { kind: string; message: string } }>;
     window?: { after?: string; before: string };
     resumedFrom?: { nextIdMin?: number };
     pages: number;
@@ -165,13 +166,22 @@ export class E2eEnvironment {
         );
     }
 
-    /** The instance's committed checkpoint, read straight from the state database (undefined before any commit). */
-    committedCheckpoint(): QualysCheckpoint | undefined {
+    /**
+     * The instance's committed `host_detections` checkpoint, read straight from the state database (undefined
+     * before any commit).
+     */
+    committedCheckpoint(): HostDetectionsCheckpoint | undefined {
+        return this.committedCheckpoints().host_detections as HostDetectionsCheckpoint | undefined;
+    }
+
+    /** Each stream's committed checkpoint, read straight from the state database. */
+    committedCheckpoints(): Record<string, unknown> {
         const db = new DatabaseSync(join(this.dataDir, 'state.db'), { readOnly: true });
         try {
-            const row = db.prepare('SELECT checkpoint FROM checkpoints WHERE instance_id = ?').get(INSTANCE_ID) as
-                { checkpoint: string } | undefined;
-            return row === undefined ? undefined : (JSON.parse(row.checkpoint) as QualysCheckpoint);
+            const rows = db
+                .prepare('SELECT stream, checkpoint FROM stream_state WHERE instance_id = ? AND checkpoint IS NOT NULL')
+                .all(INSTANCE_ID) as { stream: string; checkpoint: string }[];
+            return Object.fromEntries(rows.map(row => [row.stream, JSON.parse(row.checkpoint) as unknown]));
         } finally {
             db.close();
         }

@@ -64,6 +64,6 @@ describe('e2e: signal-client poll killed with SIGKILL half-way, then polled agai
         expect(summary.window?.before).to.equal(page1.params.vm_processed_before);
         const remaining = new Set([...sandbox.tenant.expectedDetections({ idMin: nextIdMin })].map(d => d.hostId));
         expect(summary).to.include({ outcome: 'complete', hosts: remaining.size });
-        expect(e2e.committedCheckpoint()).to.deep.include({ detectionWatermark: page1.params.vm_processed_before });
+        expect(e2e.committedCheckpoint()).to.deep.include({ watermark: page1.params.vm_processed_before });
     });
 });

@@ -125,7 +125,11 @@ describe('e2e: signal-client poll survives faults of the Qualys host detection A
 
         expect(outcome.polls).to.have.length(2);
         const failed = outcome.polls[0].stdout;
-        expect(failed).to.match(/error \(auth\): Qualys error 2001: This account has expired\./);
+        expect(failed).to.match(
+            /error \(auth\): stream 'host_detections' failed: Qualys error 2001: This account has expired\./
+        );
+        // The other streams went on: the scan list was read and delivered in the failed poll.
+        expect(failed).to.match(/streams: knowledge_base complete \(\d+\), host_detections failed, scans complete/);
         expect(failed).to.match(/hint: .*account has expired.*administrator/);
         expect(outcome.summaries[0].error).to.deep.include({ kind: 'auth' });
         // A fatal answer is not retried: the failed poll asked for the page once, the next poll asks for it again.

@@ -52,7 +52,7 @@ describe('e2e: signal-client poll of the Qualys sandbox (full and incremental sy
         // The window is closed: the committed checkpoint holds its end as the next watermark.
         const checkpoint = e2e.committedCheckpoint();
         expect(checkpoint?.window).to.equal(undefined);
-        expect(checkpoint?.detectionWatermark).to.equal(summary.window?.before);
+        expect(checkpoint?.watermark).to.equal(summary.window?.before);
         const pages = e2e.sandbox.requests.all('hld');
         expect(pages.map(page => [page.status, page.completed])).to.deep.equal(Array(4).fill([200, true]));
     });

@@ -96,7 +96,8 @@ describe('signal-client scaffold: a new plugin, built and run like a plugin auth
         const tests = await run(process.execPath, [MOCHA, '--recursive', 'dist/**/*.spec.js'], pluginDir, 120_000);
         expect(tests.code, tests.stdout + tests.stderr).to.equal(0);
         expect(tests.stdout).to.contain('acme.widgets: connector contract');
-        expect(tests.stdout).to.contain('resumes from the checkpoint of its first batch without a gap');
+        expect(tests.stdout).to.contain('resumes from what it committed up to its first artifacts, without a gap');
+        expect(tests.stdout).to.contain('ends every stream it runs with a status, none failed against a working server');
         expect(tests.stdout).to.match(/\b1[0-9] passing\b/).and.not.to.contain('failing');
     });
 

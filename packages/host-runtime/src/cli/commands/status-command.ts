@@ -7,6 +7,7 @@ import { setUpLogging } from '../cli-logging.js';
 import { readInstanceStatus, type InstanceStatusRow, type StatusSnapshot } from '../instance-status-source.js';
 import { formatCount, formatWhen } from '../output-format.js';
 import { loadConfigOrFail } from '../../service/runtime-session.js';
+import { streamLines } from '../stream-status-lines.js';
 
 /** Options of `signal-client status`. */
 export interface StatusOptions extends GlobalOptions {
@@ -19,11 +20,12 @@ export function addStatusCommand(program: Command, context: CliContext): void {
     addConfigOption(
         program
             .command('status')
-            .summary('show the last run, last error and next run of each instance')
+            .summary('show the last run, last error and next run of each instance, and the status of its streams')
             .argument('[instance]', 'only this instance')
             .description(
                 'show each instance: enabled, last run (time, result, artifacts), last error, next run, consecutive ' +
-                    'failures. Works while the service runs (it then asks its admin API).'
+                    "failures; then each of its streams: last status, artifacts of the last run, its checkpoint's " +
+                    'age and its last error. Works while the service runs (it then asks its admin API).'
             )
             .option('--json', 'print the status as JSON')
     ).action(async (instance: string | undefined, _options: unknown, command: Command) =>
@@ -62,7 +64,7 @@ export async function statusCommand(
     return EXIT_OK;
 }
 
-/** A table of the instances, then the last error of each instance that has one. */
+/** A table of the instances, then the last error of each instance that has one, then the streams of each. */
 export function formatStatus(snapshot: StatusSnapshot, now: number): string {
     const source =
         snapshot.source === 'service'
@@ -91,6 +93,7 @@ export function formatStatus(snapshot: StatusSnapshot, now: number): string {
                 .trimEnd()
         );
     for (const row of snapshot.rows) lines.push(...errorLines(row, now));
+    for (const row of snapshot.rows) lines.push(...streamLines(row.id, row.streams, now));
     return `${lines.join('\n')}\n`;
 }
 
