@@ -39,7 +39,7 @@ describe('state schema migrations', () => {
 
         const store = new SqliteStateStore({ dataDir });
         try {
-            expect(store.getCheckpoint('qualys-prod')).to.deep.equal({ watermark: '2026-05-01T00:00:00Z', idMin: 42 });
+            expect(store.getCheckpoints('qualys-prod')._legacy).to.deep.equal({ watermark: '2026-05-01T00:00:00Z', idMin: 42 });
             const status = store.getStatus('qualys-prod');
             expect(status).to.include({ totalArtifacts: 3600, lastSuccessAt: '2026-05-01T00:10:00Z', consecutiveFailures: 0 });
             expect(status.lastRun).to.include({ runId: 'run-1', result: 'success', artifacts: 3600, batches: 4 });
@@ -70,11 +70,11 @@ describe('state schema migrations', () => {
 
     it('runs each step once: reopening a migrated database changes nothing', () => {
         const first = new SqliteStateStore({ dataDir });
-        first.commitCheckpoint('a', 'run-1', { n: 1 }, 5);
+        first.commitCheckpoint('a', 'run-1', 'default', { n: 1 }, 5);
         first.close();
         const second = new SqliteStateStore({ dataDir });
         try {
-            expect(second.getCheckpoint('a')).to.deep.equal({ n: 1 });
+            expect(second.getCheckpoints('a').default).to.deep.equal({ n: 1 });
         } finally {
             second.close();
         }
@@ -91,17 +91,17 @@ describe('state schema migrations', () => {
             const base = { connector: 'acme', enabled: true, pollingInterval: '1h', settings: {}, createdAt: 'x', updatedAt: 'x' };
             store.saveInstance({ ...base, id: 'gone' });
             store.startRun('gone', 'r1', '2026-06-01T00:00:00Z');
-            store.commitCheckpoint('gone', 'r1', { n: 1 }, 2);
+            store.commitCheckpoint('gone', 'r1', 'default', { n: 1 }, 2);
             store.finishRun('gone', 'r1', '2026-06-01T00:01:00Z', 'success');
             await store.keyValueStore('instance:gone').set('k', 1);
 
             expect(store.deleteInstance('gone')).to.equal(true);
             expect(store.getInstance('gone')).to.equal(undefined);
-            expect(store.getCheckpoint('gone')).to.equal(undefined);
+            expect(store.getCheckpoints('gone').default).to.equal(undefined);
             expect(store.recentRuns('gone', 10)).to.deep.equal([]);
             expect(store.getStatus('gone').totalArtifacts).to.equal(0);
             expect(await store.keyValueStore('instance:gone').get('k')).to.equal(undefined);
-            expect(store.getCheckpoint('qualys-prod'), 'another instance').to.not.equal(undefined);
+            expect(store.getCheckpoints('qualys-prod')._legacy, 'another instance').to.not.equal(undefined);
             expect(store.deleteInstance('gone')).to.equal(false);
         } finally {
             store.close();

@@ -75,7 +75,7 @@ describe('console pages', () => {
         for (let i = 0; i < 60; i++) {
             const start = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
             harness.store.startRun('busy-one', `run-${i}`, start);
-            harness.store.commitCheckpoint('busy-one', `run-${i}`, { i }, i);
+            harness.store.commitCheckpoint('busy-one', `run-${i}`, 'default', { i }, i);
             const end = new Date(Date.UTC(2026, 0, 1, 0, i, 2)).toISOString();
             if (i % 10 === 9) harness.store.finishRun('busy-one', `run-${i}`, end, 'failed', { kind: 'rate_limited', message: 'too many calls', hint: 'wait' });
             else harness.store.finishRun('busy-one', `run-${i}`, end, 'success');

@@ -1,3 +1,4 @@
+import { DEFAULT_STREAM_ID } from '@signal-connectors/connector-sdk';
 import type { CatalogEntry } from '../../discovery/catalog.js';
 import type { InstanceView } from '../instance-view.js';
 import { countOf, describeKind, formatCount, formatRunDuration, formatTime, HEALTH_LABELS, relativeTime } from './format.js';
@@ -69,10 +70,11 @@ export function statusText(view: InstanceView): string {
 }
 
 /**
- * The artifact counts of a run. Per stream once the run records carry them; today the total and the batches.
+ * The artifact counts of a run: per stream for a connector that declares streams, else the total and the batches.
  */
 export function runCounts(run: { artifacts: number; batches: number; streams?: Record<string, { artifacts: number }> }): string {
     const streams = Object.entries(run.streams ?? {});
-    if (streams.length > 0) return streams.map(([name, counts]) => `${name}: ${formatCount(counts.artifacts)}`).join(', ');
+    const onlyDefault = streams.length === 1 && streams[0][0] === DEFAULT_STREAM_ID;
+    if (streams.length > 0 && !onlyDefault) return streams.map(([name, counts]) => `${name}: ${formatCount(counts.artifacts)}`).join(', ');
     return `${countOf(run.artifacts, 'artifact')} in ${countOf(run.batches, 'batch', 'batches')}`;
 }
