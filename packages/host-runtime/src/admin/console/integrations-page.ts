@@ -1,3 +1,4 @@
+import { DEFAULT_STREAM_ID } from '@signal-connectors/connector-sdk';
 import type { CatalogEntry } from '../../discovery/catalog.js';
 import type { InstanceView } from '../instance-view.js';
 import { countOf, describeKind, formatCount, formatRunDuration, formatTime, HEALTH_LABELS, relativeTime } from './format.js';
@@ -69,10 +70,11 @@ export function statusText(view: InstanceView): string {
 }
 
 /**
- * The artifact counts of a run. Per stream once the run records carry them; today the total and the batches.
+ * The artifact counts of a run: per stream once the run records carry them, except for a connector with the single
+ * default stream, whose run is counted as a whole (total and batches).
  */
 export function runCounts(run: { artifacts: number; batches: number; streams?: Record<string, { artifacts: number }> }): string {
-    const streams = Object.entries(run.streams ?? {});
+    const streams = Object.entries(run.streams ?? {}).filter(([name]) => name !== DEFAULT_STREAM_ID);
     if (streams.length > 0) return streams.map(([name, counts]) => `${name}: ${formatCount(counts.artifacts)}`).join(', ');
     return `${countOf(run.artifacts, 'artifact')} in ${countOf(run.batches, 'batch', 'batches')}`;
 }
