@@ -98,6 +98,14 @@ describe('console: per-stream status', () => {
         expect(history).to.contain('<strong>KnowledgeBase</strong> — rate limited (rate_limited): the KnowledgeBase API answered 409 (code 1965)');
     });
 
+    it('lists each connector in the catalog with its streams and its documentation link', async () => {
+        const catalog = (await harness.page(session, '/catalog')).body;
+        expect(catalog).to.contain('<strong>Host detections</strong><br><span class="muted small">Findings per host.</span>');
+        expect(catalog).to.contain('<strong>Scans</strong>');
+        expect(catalog).to.contain('<a class="button" href="https://example.com/docs" rel="noreferrer">Documentation</a>');
+        expect(catalog).to.contain(`href="/integrations/new?connector=${ACME}"`);
+    });
+
     it('names streams that failed alike together, once', async () => {
         const denied = () => new ConnectorError('auth', 'Bad Login/Password', { hint: 'check the username and password' });
         const { tiles } = await pollWith({ host_detections: { artifacts: 0, error: denied() }, knowledge_base: { artifacts: 1 }, scans: { artifacts: 0, error: denied() } });
