@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import {
-    ConnectorError,
-    type PollBatch,
-    type PollContext,
-    type PollItem,
-    type StreamCheckpoints
-} from '@signal-connectors/connector-sdk';
+import { ConnectorError, DEFAULT_STREAM_ID, type PollBatch, type PollContext, type PollItem, type StreamCheckpoints } from '@signal-connectors/connector-sdk';
 import type { HostInstance } from '../composition/instance-composer.js';
 import type { InstanceConfig } from '../config/runtime-config.js';
 import { ScriptedConnector, deferred, flush, makeArtifacts, type PollScript } from '../test/scripted-connector.js';
@@ -20,9 +14,9 @@ const HOUR = 60 * MINUTE;
 class SettingsRecordingConnector extends ScriptedConnector {
     readonly settings: unknown[] = [];
 
-    override poll(config: unknown, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
+    override poll(config: unknown, checkpoint: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
         this.settings.push(config);
-        return super.poll(config, checkpoints, ctx);
+        return super.poll(config, checkpoint, ctx);
     }
 }
 
@@ -37,7 +31,7 @@ describe('Scheduler: live changes', () => {
     let t0: number;
 
     const batch = (ctx: PollContext, n: number): PollBatch => ({
-        stream: 'default',
+        stream: DEFAULT_STREAM_ID,
         artifacts: makeArtifacts(1, { connector: 'acme.alpha', instance: ctx.instanceId }, `b${n}`),
         checkpoint: { batch: n }
     });
@@ -152,7 +146,7 @@ describe('Scheduler: live changes', () => {
         await flush();
         expect(scheduler.isBusy('a')).to.equal(false);
         expect(test.state.commits.map(c => c.checkpoint), 'batch 2 arrived after the stop: not written').to.deep.equal([{ batch: 1 }]);
-        expect(test.state.getCheckpoints('a').default).to.deep.equal({ batch: 1 });
+        expect(test.state.getCheckpoints('a')).to.deep.equal({ [DEFAULT_STREAM_ID]: { batch: 1 } });
         expect(test.state.recentRuns('a', 10).reverse().map(run => run.result)).to.deep.equal(['cancelled']);
         expect(scheduler.status('a')!.nextRunAt).to.equal(undefined);
         expect(test.state.getStatus('a').nextRunAt).to.equal(undefined);

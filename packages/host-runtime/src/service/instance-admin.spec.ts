@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DEFAULT_STREAM_ID } from '@signal-connectors/connector-sdk';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACME, AdminHarness, CONSOLE_HOST } from '../test/admin-harness.js';
@@ -112,7 +113,7 @@ describe('InstanceAdmin', () => {
         async function withCheckpoint(): Promise<void> {
             harness = await AdminHarness.start({ startScheduler: false });
             await saved(harness.admin.create(input(), ACTOR));
-            harness.store.commitCheckpoint('acme-one', 'run-1', 'default', CHECKPOINT, 10);
+            harness.store.commitCheckpoint('acme-one', 'run-1', DEFAULT_STREAM_ID, CHECKPOINT, 10);
         }
 
         const change = (settings: Record<string, unknown>, pollingInterval = '30m') =>
@@ -123,14 +124,14 @@ describe('InstanceAdmin', () => {
             await saved(change({ password: 'Another-Pa55word-9' }));
             await saved(change({ pageSize: 100, includeResults: false }, '4h'));
             await saved(change({ password: '' }));
-            expect(harness.store.getCheckpoints('acme-one').default).to.deep.equal(CHECKPOINT);
+            expect(harness.store.getCheckpoints('acme-one')).to.deep.equal({ [DEFAULT_STREAM_ID]: CHECKPOINT });
             expect(harness.auditLines().filter(line => line.includes('update'))).to.have.length(3);
         });
 
         it('drops the checkpoint when the host changes: it belongs to another subscription', async () => {
             await withCheckpoint();
             await saved(change({ host: 'api.us.acme.example' }));
-            expect(harness.store.getCheckpoints('acme-one').default).to.equal(undefined);
+            expect(harness.store.getCheckpoints('acme-one')).to.deep.equal({});
             const meta = harness.captured.root.entries.find(entry => entry.message.includes('update acme-one'))?.meta;
             expect(meta).to.include({ checkpoint: 'reset: the subscription changed', action: 'update', instance: 'acme-one' });
         });
@@ -138,14 +139,14 @@ describe('InstanceAdmin', () => {
         it('drops the checkpoint when the username changes', async () => {
             await withCheckpoint();
             await saved(change({ username: 'someone-else' }));
-            expect(harness.store.getCheckpoints('acme-one').default).to.equal(undefined);
+            expect(harness.store.getCheckpoints('acme-one')).to.deep.equal({});
         });
 
         it('keeps the checkpoint of a rejected change', async () => {
             await withCheckpoint();
             const result = await change({ host: CONSOLE_HOST });
             expect(result.ok).to.equal(false);
-            expect(harness.store.getCheckpoints('acme-one').default).to.deep.equal(CHECKPOINT);
+            expect(harness.store.getCheckpoints('acme-one')).to.deep.equal({ [DEFAULT_STREAM_ID]: CHECKPOINT });
             expect(harness.instances.get('acme-one')!.plainSettings.host).to.equal('api.eu.acme.example');
         });
     });
@@ -200,7 +201,7 @@ describe('InstanceAdmin', () => {
                 connector: {
                     poll: async function* (_checkpoint, ctx) {
                         await gate.promise;
-                        yield { artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
+                        yield { stream: DEFAULT_STREAM_ID, artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
                     }
                 }
             });
@@ -226,7 +227,7 @@ describe('InstanceAdmin', () => {
                     },
                     poll: async function* (_checkpoint, ctx, call) {
                         await pollGates[call].promise;
-                        yield { artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
+                        yield { stream: DEFAULT_STREAM_ID, artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
                     }
                 }
             });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { LEGACY_CHECKPOINT_KEY } from '@signal-connectors/connector-sdk';
 import { SqliteStateStore, STATE_DATABASE_FILE } from './sqlite-state-store.js';
 import { migrateStateSchema, STATE_SCHEMA_VERSION } from './state-schema.js';
 
@@ -39,7 +40,8 @@ describe('state schema migrations', () => {
 
         const store = new SqliteStateStore({ dataDir });
         try {
-            expect(store.getCheckpoints('qualys-prod')._legacy).to.deep.equal({ watermark: '2026-05-01T00:00:00Z', idMin: 42 });
+            // The one checkpoint of before streams waits under the legacy key, for the connector to resume from.
+            expect(store.getCheckpoints('qualys-prod')).to.deep.equal({ [LEGACY_CHECKPOINT_KEY]: { watermark: '2026-05-01T00:00:00Z', idMin: 42 } });
             const status = store.getStatus('qualys-prod');
             expect(status).to.include({ totalArtifacts: 3600, lastSuccessAt: '2026-05-01T00:10:00Z', consecutiveFailures: 0 });
             expect(status.lastRun).to.include({ runId: 'run-1', result: 'success', artifacts: 3600, batches: 4 });
@@ -74,7 +76,7 @@ describe('state schema migrations', () => {
         first.close();
         const second = new SqliteStateStore({ dataDir });
         try {
-            expect(second.getCheckpoints('a').default).to.deep.equal({ n: 1 });
+            expect(second.getCheckpoints('a')).to.deep.equal({ default: { n: 1 } });
         } finally {
             second.close();
         }
@@ -97,11 +99,11 @@ describe('state schema migrations', () => {
 
             expect(store.deleteInstance('gone')).to.equal(true);
             expect(store.getInstance('gone')).to.equal(undefined);
-            expect(store.getCheckpoints('gone').default).to.equal(undefined);
+            expect(store.getCheckpoints('gone')).to.deep.equal({});
             expect(store.recentRuns('gone', 10)).to.deep.equal([]);
             expect(store.getStatus('gone').totalArtifacts).to.equal(0);
             expect(await store.keyValueStore('instance:gone').get('k')).to.equal(undefined);
-            expect(store.getCheckpoints('qualys-prod')._legacy, 'another instance').to.not.equal(undefined);
+            expect(store.getCheckpoints('qualys-prod'), 'another instance').to.have.property(LEGACY_CHECKPOINT_KEY);
             expect(store.deleteInstance('gone')).to.equal(false);
         } finally {
             store.close();

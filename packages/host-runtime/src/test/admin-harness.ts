@@ -98,6 +98,8 @@ export interface AdminHarnessOptions {
     secretKey?: string | null;
     admin?: Partial<Pick<AdminConfig, 'allowedHosts' | 'publicMetrics' | 'manualTriggers'>>;
     connector?: ScriptedConnectorOptions;
+    /** The streams the plugin's manifest declares (default none: the single default stream). */
+    streams?: { id: string; title: string; description: string }[];
     /** Start the scheduler (default true). */
     startScheduler?: boolean;
 }
@@ -142,7 +144,11 @@ export class AdminHarness {
             })),
             { dataDir, admin: settings }
         );
-        const plugin = virtualPlugin(ACME, connector, { configSchema: ACME_SCHEMA, displayName: 'Acme VM' });
+        const plugin = virtualPlugin(ACME, connector, {
+            configSchema: ACME_SCHEMA,
+            displayName: 'Acme VM',
+            ...(options.streams === undefined ? {} : { streams: options.streams })
+        });
         const logs = new InstanceLogBook();
         const captured = new CapturedLoggerFactory();
         const loggerFactory = new RecordingLoggerFactory(captured, logs);

@@ -114,7 +114,7 @@ describe('e2e: the admin console in a browser', function () {
         expect(healthy).to.contain('last poll succeeded');
         // The tile counts the last run's artifacts per stream.
         expect(await page.getByRole('article', { name: NAME }).textContent()).to.match(
-            /Artifacts of the last run\s*knowledge_base: [\d,]+, host_detections: [\d,]+, scans: [\d,]+/
+            /Artifacts of the last run\s*Host detections\s[\d,]+ · KnowledgeBase\s[\d,]+ · Scans\s[\d,]+/
         );
         await keep('integrations');
 

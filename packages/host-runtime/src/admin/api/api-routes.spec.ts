@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DEFAULT_STREAM_ID } from '@signal-connectors/connector-sdk';
 import { ACME, AdminHarness } from '../../test/admin-harness.js';
 import { flush, makeArtifacts } from '../../test/scripted-connector.js';
 
@@ -20,7 +21,7 @@ describe('admin API', () => {
         harness = await AdminHarness.start({
             connector: {
                 poll: async function* (_checkpoint, ctx) {
-                    yield { artifacts: makeArtifacts(2, { connector: ACME, instance: ctx.instanceId }), checkpoint: { n: 1 } };
+                    yield { stream: DEFAULT_STREAM_ID, artifacts: makeArtifacts(2, { connector: ACME, instance: ctx.instanceId }), checkpoint: { n: 1 } };
                 }
             }
         });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConnectorError } from '@signal-connectors/connector-sdk';
+import { ConnectorError, DEFAULT_STREAM_ID } from '@signal-connectors/connector-sdk';
 import { ACME, AdminHarness, type BrowserSession } from '../../test/admin-harness.js';
 import { deferred, flush, makeArtifacts, type Deferred } from '../../test/scripted-connector.js';
 
@@ -35,9 +35,9 @@ describe('console pages', () => {
                 connector: {
                     poll: async function* (_checkpoint, ctx, call) {
                         if (call === 0) throw new ConnectorError('auth', 'bad login', { hint: 'check the password' });
-                        yield { artifacts: makeArtifacts(3, { connector: ACME, instance: ctx.instanceId }), checkpoint: { n: 1 }, progress: { hosts: 3 } };
+                        yield { stream: DEFAULT_STREAM_ID, artifacts: makeArtifacts(3, { connector: ACME, instance: ctx.instanceId }), checkpoint: { n: 1 }, progress: { hosts: 3 } };
                         await gate.promise;
-                        yield { artifacts: makeArtifacts(2, { connector: ACME, instance: ctx.instanceId }, 'c'), checkpoint: { n: 2 } };
+                        yield { stream: DEFAULT_STREAM_ID, artifacts: makeArtifacts(2, { connector: ACME, instance: ctx.instanceId }, 'c'), checkpoint: { n: 2 } };
                     }
                 }
             });
@@ -75,7 +75,7 @@ describe('console pages', () => {
         for (let i = 0; i < 60; i++) {
             const start = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
             harness.store.startRun('busy-one', `run-${i}`, start);
-            harness.store.commitCheckpoint('busy-one', `run-${i}`, 'default', { i }, i);
+            harness.store.commitCheckpoint('busy-one', `run-${i}`, DEFAULT_STREAM_ID, { i }, i);
             const end = new Date(Date.UTC(2026, 0, 1, 0, i, 2)).toISOString();
             if (i % 10 === 9) harness.store.finishRun('busy-one', `run-${i}`, end, 'failed', { kind: 'rate_limited', message: 'too many calls', hint: 'wait' });
             else harness.store.finishRun('busy-one', `run-${i}`, end, 'success');
@@ -115,7 +115,7 @@ describe('console pages', () => {
             connector: {
                 poll: async function* (_checkpoint, ctx) {
                     ctx.logger.warn(`retrying with password ${PASSWORD} after a timeout`);
-                    yield { artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
+                    yield { stream: DEFAULT_STREAM_ID, artifacts: makeArtifacts(1, { connector: ACME, instance: ctx.instanceId }), checkpoint: {} };
                 }
             }
         });
