@@ -6,16 +6,17 @@
  * old-generation cap (`off` leaves Node's defaults).
  */
 
-/** Old-generation cap of a command, in MB: the long-running service polls many instances at once. */
-const OLD_SPACE_MB: Readonly<Record<string, number>> = { run: 256 };
-const DEFAULT_OLD_SPACE_MB = 128;
+/**
+ * Old-generation cap, in MB. The semi-space cap is what keeps a poll's footprint down (a 5,000-host poll peaked
+ * near 200 MB with either 128 or 256 here, against 450 without caps); this one is a ceiling with room for a host
+ * whose thousands of detections arrive as one batch, and for the service's concurrent polls.
+ */
+const DEFAULT_OLD_SPACE_MB = 256;
 /** Semi-space cap, in MB: a small young generation is collected often and cheaply. */
 const SEMI_SPACE_MB = 8;
 
 /** What {@link heapFlags} decides from. */
 export interface HeapSettingsInput {
-    /** The command line after the script (`poll qualys-prod ...`). */
-    args: readonly string[];
     /** Node's own options (`process.execArgv`). */
     execArgv: readonly string[];
     env: Readonly<Record<string, string | undefined>>;
@@ -33,13 +34,9 @@ export function heapFlags(input: HeapSettingsInput): string[] {
         });
     const flags: string[] = [];
     if (!has('--max-old-space-size')) {
-        // The first argument that names a command with a cap of its own (option values cannot be told apart here).
-        const command = input.args.find(arg => Object.hasOwn(OLD_SPACE_MB, arg));
         const fromEnv = configured === undefined || configured === '' ? undefined : Number(configured);
         const mb =
-            fromEnv !== undefined && Number.isSafeInteger(fromEnv) && fromEnv >= 64
-                ? fromEnv
-                : (OLD_SPACE_MB[command ?? ''] ?? DEFAULT_OLD_SPACE_MB);
+            fromEnv !== undefined && Number.isSafeInteger(fromEnv) && fromEnv >= 64 ? fromEnv : DEFAULT_OLD_SPACE_MB;
         flags.push(`--max-old-space-size=${mb}`);
     }
     if (!has('--max-semi-space-size')) flags.push(`--max-semi-space-size=${SEMI_SPACE_MB}`);
@@ -53,7 +50,7 @@ export function heapFlags(input: HeapSettingsInput): string[] {
  */
 export function relaunchWithHeapSettings(script: string): void {
     const args = process.argv.slice(2);
-    const flags = heapFlags({ args, execArgv: process.execArgv, env: process.env });
+    const flags = heapFlags({ execArgv: process.execArgv, env: process.env });
     const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
     if (flags.length === 0 || typeof execve !== 'function') return;
     try {
