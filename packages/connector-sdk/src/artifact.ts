@@ -5,6 +5,14 @@ export interface ArtifactSource {
 }
 
 /**
+ * Key of an artifact's pre-rendered JSON text. A connector that emits many artifacts of one shape may render each
+ * once, as text, while it maps it (reusing the parts many artifacts share), and attach the text with
+ * {@link withArtifactJson}; sinks then write it as it is instead of serialising the object again. The text must be
+ * exactly `JSON.stringify` of the artifact's own fields. A symbol, so `JSON.stringify` and copies never see it.
+ */
+export const ARTIFACT_JSON: unique symbol = Symbol.for('@signal-connectors/connector-sdk.artifact-json');
+
+/**
  * The envelope every connector emits. `id` is stable for the same logical record, so a consumer can
  * drop the duplicates that at-least-once delivery may produce.
  */
@@ -17,4 +25,23 @@ export interface Artifact<Data = unknown> {
     readonly time: string;
     readonly source: ArtifactSource;
     readonly data: Data;
+    /** The artifact's JSON text, when the connector rendered it (see {@link ARTIFACT_JSON}). */
+    readonly [ARTIFACT_JSON]?: string;
+}
+
+/**
+ * Attaches `json`, the artifact's JSON text, to `artifact` and returns it. The text is a non-enumerable property:
+ * a spread copy (`{ ...artifact, data }`) does not inherit it, so a changed copy is never written with stale text.
+ */
+export function withArtifactJson<A extends Artifact>(artifact: A, json: string): A {
+    Object.defineProperty(artifact, ARTIFACT_JSON, { value: json, enumerable: false, writable: false });
+    return artifact;
+}
+
+/**
+ * The JSON text of an artifact: its pre-rendered text when the connector attached one, else `JSON.stringify`.
+ * Throws a TypeError for an artifact that is not JSON (a BigInt, a cycle).
+ */
+export function artifactJson(artifact: Artifact): string {
+    return artifact[ARTIFACT_JSON] ?? JSON.stringify(artifact);
 }

@@ -17,7 +17,7 @@ export {
     type QualysCheckpoints,
     type ScansCheckpoint
 } from './poll/qualys-checkpoint.js';
-export { pollQualys, hostDetectionParams, type PollTuning, type QualysPollApi } from './poll/qualys-poller.js';
+export { pollQualys, type PollTuning, type QualysPollApi } from './poll/qualys-poller.js';
 export { QualysConnector } from './qualys-connector.js';
 export { qualysPluginModule };
 

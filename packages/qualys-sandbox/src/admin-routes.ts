@@ -18,6 +18,8 @@ export interface AdminTarget {
     faults: FaultInjector;
     requests: SandboxRequestLog;
     limits: RateLimiter;
+    /** Pace of each streamed answer, bytes per second; undefined = unpaced. */
+    bytesPerSec?: number;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -64,7 +66,8 @@ export function adminState(target: AdminTarget): Record<string, unknown> {
         ...target.tenant.state(),
         faults: { pending: target.faults.pending(), fired: target.faults.fired() },
         requests,
-        limits: target.limits.snapshot()
+        limits: target.limits.snapshot(),
+        bytesPerSec: target.bytesPerSec ?? null
     };
 }
 

@@ -28,6 +28,8 @@ export interface ApiContext {
     streamFault?: StreamFault;
     /** A hostile response to send instead of a well-formed one, if one was injected for this request. */
     hostile?: HostileFault;
+    /** Bytes per second each streamed response is paced to (a server slower than its clients); none when unset. */
+    bytesPerSec?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export function beginXml(ctx: ApiContext): ResponseStream {
     // (HTTP/1.0 clients cannot read chunked bodies; Node then delimits the body by closing the connection.)
     if (ctx.req.httpVersion !== '1.0') ctx.res.setHeader('Transfer-Encoding', 'chunked');
     ctx.record.status = 200;
-    return new ResponseStream(ctx.res, ctx.streamFault);
+    return new ResponseStream(ctx.res, ctx.streamFault, undefined, ctx.bytesPerSec);
 }
 
 /** Sends a complete (small) XML document with a Content-Length. */

@@ -23,6 +23,8 @@ export interface PipelineDeps {
     limiter: RateLimiter;
     credentials: { username: string; password: string };
     baseUrl: string;
+    /** Pace of every streamed answer, in bytes per second; unset = as fast as the client reads. */
+    bytesPerSec?: number;
 }
 
 const ROUTES: readonly [RegExp, SandboxEndpoint, ApiHandler][] = [
@@ -155,7 +157,8 @@ export async function handleApiRequest(
         username: credentials.username,
         record,
         streamFault,
-        hostile: fault !== undefined && isHostileFault(fault) ? fault : undefined
+        hostile: fault !== undefined && isHostileFault(fault) ? fault : undefined,
+        bytesPerSec: deps.bytesPerSec
     };
     try {
         await handler(ctx);

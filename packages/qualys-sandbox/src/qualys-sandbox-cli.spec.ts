@@ -23,7 +23,9 @@ describe('qualys-sandbox CLI', () => {
                 '--rate-limit',
                 '50/60',
                 '--concurrency-limit',
-                '3'
+                '3',
+                '--bytes-per-sec',
+                '4000000'
             ],
             {
                 stdio: ['ignore', 'pipe', 'inherit']
@@ -38,7 +40,7 @@ describe('qualys-sandbox CLI', () => {
                 hosts: number;
                 limits: Record<string, object>;
             };
-            expect(state).to.include({ hosts: 12 });
+            expect(state).to.include({ hosts: 12, bytesPerSec: 4_000_000 });
             expect(state.limits.kb).to.include({ limit: 50, windowSec: 60, concurrency: 3 });
             const res = await fetch(`${started.url}/msp/about.php`, {
                 headers: { authorization: basicAuth('cli_user', 'pw'), 'x-requested-with': 'spec' }

@@ -37,6 +37,11 @@ export interface SandboxOptions {
     scans?: number;
     /** Number of KnowledgeBase QIDs (default 400). */
     kbSize?: number;
+    /**
+     * Streams every API answer at this many bytes per second at most, each response on its own (default: as fast
+     * as the client reads): a server slower than its client, as Qualys is on large pages.
+     */
+    bytesPerSec?: number;
 }
 
 /**
@@ -58,14 +63,18 @@ export class QualysSandbox {
     readonly requests = new SandboxRequestLog();
     /** Per-endpoint rate and concurrency limits. */
     readonly limits: RateLimiter;
+    /** Pace of each streamed answer, in bytes per second; undefined = unpaced. */
+    readonly bytesPerSec?: number;
 
     private constructor(
         private readonly server: Server,
         url: string,
         tenant: SyntheticTenant,
         credentials: { username: string; password: string },
-        limits: RateLimiter
+        limits: RateLimiter,
+        bytesPerSec?: number
     ) {
+        this.bytesPerSec = bytesPerSec;
         this.url = url;
         this.tenant = tenant;
         this.credentials = credentials;
@@ -92,7 +101,8 @@ export class QualysSandbox {
             });
         });
         const { port } = server.address() as AddressInfo;
-        const sandbox = new QualysSandbox(server, `http://127.0.0.1:${port}`, tenant, credentials, limits);
+        const url = `http://127.0.0.1:${port}`;
+        const sandbox = new QualysSandbox(server, url, tenant, credentials, limits, options.bytesPerSec);
         // Attached right after listen resolves, before any connection can have been read.
         server.on('request', (req: IncomingMessage, res: ServerResponse) => {
             sandbox.dispatch(req, res).catch(() => {
@@ -134,7 +144,8 @@ export class QualysSandbox {
             requests: this.requests,
             limiter: this.limits,
             credentials: this.credentials,
-            baseUrl: this.url
+            baseUrl: this.url,
+            bytesPerSec: this.bytesPerSec
         };
         return handleApiRequest(deps, req, res, url);
     }

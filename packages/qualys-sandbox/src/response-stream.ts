@@ -24,15 +24,19 @@ export class ResponseStream {
     records = 0;
     /** Characters handed to the socket so far (bytes for ASCII output). */
     charsWritten = 0;
+    private readonly startedAt = Date.now();
 
     /**
      * @param res the response; headers must already be set, the first flush sends them.
      * @param fault optional reset/truncate fault to fire at a record boundary.
+     * @param bytesPerSec optional pace: each chunk is handed over no sooner than this rate allows, as a server that
+     *   produces its answer slower than the client reads it would (Qualys takes minutes per large page).
      */
     constructor(
         private readonly res: ServerResponse,
         private readonly fault?: StreamFault,
-        private readonly chunkChars = DEFAULT_CHUNK_CHARS
+        private readonly chunkChars = DEFAULT_CHUNK_CHARS,
+        private readonly bytesPerSec?: number
     ) {
         res.on('close', () => {
             if (!res.writableFinished) this.gone = true;
@@ -78,6 +82,8 @@ export class ResponseStream {
     async flush(): Promise<void> {
         const chunk = this.take();
         if (!chunk || this.stopped) return;
+        await this.pace();
+        if (this.stopped) return;
         if (!this.res.write(chunk)) await this.waitForDrain();
     }
 
@@ -90,6 +96,7 @@ export class ResponseStream {
         if (await this.fireFaultIfDue(true)) return false;
         this.write(closingText);
         const chunk = this.take();
+        await this.pace();
         await new Promise<void>(resolve => {
             this.res.end(chunk, () => resolve());
             this.res.once('close', () => resolve());
@@ -104,6 +111,13 @@ export class ResponseStream {
         this.size = 0;
         this.charsWritten += chunk.length;
         return chunk;
+    }
+
+    /** Waits until the characters taken so far are due at `bytesPerSec` since the response started. */
+    private async pace(): Promise<void> {
+        if (this.bytesPerSec === undefined) return;
+        const dueInMs = (this.charsWritten / this.bytesPerSec) * 1000 - (Date.now() - this.startedAt);
+        if (dueInMs > 0) await new Promise(resolve => setTimeout(resolve, dueInMs));
     }
 
     private waitForDrain(): Promise<void> {

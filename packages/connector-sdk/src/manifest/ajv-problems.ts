@@ -1,5 +1,26 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ConfigProblem } from '../connector.js';
+
+/** The Ajv instance {@link compileSchema} compiles with, made on first use. */
+let sharedAjv: Ajv | undefined;
+/** Validators by the JSON text of their schema: the manifest's and the plugin's copy of a schema compile once. */
+const compiledSchemas = new Map<string, ValidateFunction>();
+
+/**
+ * Compiles `schema` with the SDK's settings (see {@link createSchemaAjv}), once per distinct schema in a process:
+ * compiling costs milliseconds and memory, and the host and its plugins check the same schemas. Throws for an
+ * invalid schema, as `Ajv.compile` does.
+ */
+export function compileSchema(schema: object): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let validate = compiledSchemas.get(key);
+    if (validate === undefined) {
+        sharedAjv ??= createSchemaAjv();
+        validate = sharedAjv.compile(schema);
+        compiledSchemas.set(key, validate);
+    }
+    return validate;
+}
 
 /**
  * A fresh Ajv instance set up the way the SDK validates schemas: every error at once, the failing schema and

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../connector.js';
 import type { JsonSchema } from './connector-manifest.js';
-import { ajvErrorsToProblems, createSchemaAjv } from './ajv-problems.js';
+import { ajvErrorsToProblems, compileSchema } from './ajv-problems.js';
 
 /** Checks a raw config against a schema; returns every problem (empty when the config is valid). Never throws. */
 export type ConfigValidator = (raw: unknown) => ConfigProblem[];
@@ -24,7 +24,7 @@ export interface ConfigValidatorOptions {
  * included); `validateManifest` reports that for a manifest's `configSchema` before any plugin code runs.
  */
 export function createConfigValidator(schema: JsonSchema, options: ConfigValidatorOptions = {}): ConfigValidator {
-    const validate = createSchemaAjv().compile(schema);
+    const validate = compileSchema(schema);
     const prefix = options.pathPrefix ?? '';
     return (raw: unknown): ConfigProblem[] => {
         if (validate(raw)) return [];

@@ -5,7 +5,7 @@ import type { ConfigProblem } from '../connector.js';
 import { parseDuration } from '../duration.js';
 import type { ConnectorManifest } from './connector-manifest.js';
 import { connectorManifestSchema } from './connector-manifest-schema.js';
-import { ajvErrorsToProblems, createSchemaAjv, isUrl } from './ajv-problems.js';
+import { ajvErrorsToProblems, compileSchema, isUrl } from './ajv-problems.js';
 
 /** The outcome of {@link validateManifest}. */
 export type ManifestValidation = { ok: true; manifest: ConnectorManifest } | { ok: false; problems: ConfigProblem[] };
@@ -46,7 +46,7 @@ let compiled: ValidateFunction | undefined;
  * incompatible plugins too.
  */
 export function validateManifest(raw: unknown): ManifestValidation {
-    compiled ??= createSchemaAjv().compile(connectorManifestSchema);
+    compiled ??= compileSchema(connectorManifestSchema);
     const problems = compiled(raw)
         ? []
         : ajvErrorsToProblems(compiled.errors).map(p =>
@@ -114,7 +114,7 @@ function checkSemantics(
     // Compiling or walking a configSchema whose structure is already reported would only add noise.
     if (isObject(configSchema) && !broken('configSchema')) {
         try {
-            createSchemaAjv().compile(configSchema);
+            compileSchema(configSchema);
         } catch (error) {
             report({ path: 'configSchema', message: `is not a valid JSON Schema: ${(error as Error).message}` });
             return;

@@ -9,8 +9,9 @@ import { PollProgressDisplay } from './poll-progress.js';
 import { formatPollReport, PollReporter, type PollReport } from './poll-report.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 
-/** How long in-flight polls get to reach a batch boundary when the service stops (default 30 s). */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from './shutdown-timeout.js';
+
+export { DEFAULT_SHUTDOWN_TIMEOUT_MS };
 
 /** Options of {@link serveUntilStopped}. */
 export interface ServeOptions extends Pick<RuntimeServiceOptions, 'adminPortFallback' | 'onComposed'> {

@@ -74,7 +74,8 @@ export class RuntimeService {
             config: { built: config },
             loggerFactory,
             env: options.env,
-            mode: 'persistent'
+            mode: 'persistent',
+            processMetrics: true
         });
         let parts: ServiceParts | undefined;
         try {

@@ -32,6 +32,11 @@ export interface RuntimeSessionOptions {
     mode: 'persistent' | 'transient';
     /** Called with the loaded config before anything is logged, e.g. to apply its `log` section. */
     onConfig?: (config: RuntimeConfig) => void;
+    /**
+     * Collect process metrics (CPU, memory, event loop) for the admin API's `/metrics`: for the service, which
+     * serves them; a one-off command has nobody to read them (default false).
+     */
+    processMetrics?: boolean;
 }
 
 /** Loads a runtime config for a command, or throws a {@link ServiceError} listing every problem of the file. */
@@ -85,7 +90,7 @@ export class RuntimeSession {
             const sink = new CountingSink(
                 persistent ? createSink(config.sink, { dataDir: config.dataDir, logger }) : NO_SINK
             );
-            const metrics = new RuntimeMetrics({ logger, processMetrics: persistent });
+            const metrics = new RuntimeMetrics({ logger, processMetrics: options.processMetrics === true });
             const host = await ConnectorHost.create({
                 config,
                 plugins: discovery.plugins,

@@ -1,4 +1,5 @@
 import {
+    artifactJson,
     backoffDelay,
     parseRetryAfter,
     SystemClock,
@@ -107,7 +108,8 @@ export class HttpSink implements ArtifactSink {
     }
 
     private async deliver(instanceId: string, artifacts: readonly Artifact[]): Promise<void> {
-        const body = JSON.stringify(artifacts);
+        // Each artifact's pre-rendered text when it has one: the same JSON array, without serialising twice.
+        const body = `[${artifacts.map(artifact => artifactJson(artifact)).join(',')}]`;
         const maxAttempts = Math.max(1, this.options.maxAttempts ?? 5);
         for (let attempt = 1; ; attempt++) {
             this.throwIfClosed();

@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Artifact } from '@signal-connectors/connector-sdk';
+import { type Artifact, withArtifactJson } from '@signal-connectors/connector-sdk';
 import { JsonlSink, type JsonlSinkOptions } from './jsonl-sink.js';
 import { asUnprivilegedUser } from '../test/as-unprivileged-user.js';
 import { SinkError } from './sink-error.js';
@@ -193,13 +193,23 @@ describe('JsonlSink', () => {
         expect(JSON.parse(lines[2])).to.deep.equal(artifact(2));
     });
 
-    it('writes a batch of 5,000 artifacts of about 1.5 KB in slices of 256, in order, with one fsync', async () => {
+    it('writes a batch of 5,000 artifacts of about 1.5 KB in slices of about 2 MiB, in order, with one fsync', async () => {
         const sink = create();
         const batch = Array.from({ length: 5000 }, (_, i) => artifact(i, 1400));
         await sink.write('qualys-prod', batch);
-        expect(sink.events.filter(event => event === 'write')).to.have.length(Math.ceil(5000 / 256));
+        const bytes = batch.reduce((total, item) => total + Buffer.byteLength(JSON.stringify(item)) + 1, 0);
+        expect(sink.events.filter(event => event === 'write')).to.have.length(Math.ceil(bytes / (2 * 1024 * 1024)));
         expect(sink.events.filter(event => event === 'sync')).to.have.length(1);
         expect(readLines(join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl'))).to.deep.equal(batch);
+    });
+
+    it('writes the JSON text an artifact carries as it is, and serialises the others', async () => {
+        const sink = create();
+        // The text must be the artifact's JSON; a different one here shows which of the two the sink wrote.
+        const rendered = withArtifactJson(artifact(1), JSON.stringify({ ...artifact(1), id: 'rendered' }));
+        await sink.write('qualys-prod', [rendered, artifact(2), { ...rendered, id: 'copy' }]);
+        const lines = readLines(join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl')) as Artifact[];
+        expect(lines.map(line => line.id)).to.deep.equal(['rendered', 'qualys:detection:2', 'copy']);
     });
 
     it('cuts off every slice already written when a later slice fails', async () => {
@@ -207,10 +217,11 @@ describe('JsonlSink', () => {
         await sink.write('qualys-prod', [artifact(1)]);
         const file = join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl');
         const before = readFileSync(file);
-        const batch: unknown[] = Array.from({ length: 600 }, (_, i) => artifact(i + 2));
+        const batch: unknown[] = Array.from({ length: 600 }, (_, i) => artifact(i + 2, 10_000));
         batch[500] = { id: 'bad', value: 10n }; // a BigInt cannot be serialised: the third slice fails
         const error = await rejection(sink.write('qualys-prod', batch as Artifact[]));
         expect(error).to.be.instanceOf(TypeError);
+        expect(sink.events.filter(event => event === 'write')).to.have.length.greaterThan(2);
         expect(readFileSync(file).equals(before)).to.equal(true);
     });
 

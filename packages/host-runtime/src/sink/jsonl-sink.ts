@@ -3,10 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import type { Artifact, Logger } from '@signal-connectors/connector-sdk';
 import { FileModes } from '../files/file-modes.js';
 import type { ArtifactSink } from './artifact-sink.js';
-import { errnoCode, fileErrorAdvice, SinkError, toJsonLines } from './sink-error.js';
+import { errnoCode, fileErrorAdvice, jsonLine, SinkError } from './sink-error.js';
 
-/** Artifacts serialised and written per `write` call (a few hundred KB of JSON). */
-const ARTIFACTS_PER_WRITE = 256;
+/**
+ * Characters of JSON lines gathered before each `write` call: large enough that a batch takes a handful of system
+ * calls, small enough that the text and its UTF-8 copy stay a small part of the memory a poll uses.
+ */
+const SLICE_CHARS = 2 * 1024 * 1024;
 
 /** Options of {@link JsonlSink}. */
 export interface JsonlSinkOptions {
@@ -118,17 +121,17 @@ export class JsonlSink implements ArtifactSink {
         const file = await this.fileFor(instanceId, utcDay(this.now()));
         const sizeBefore = file.size;
         let size = sizeBefore;
-        let prefix = file.endsWithNewline ? '' : '\n';
         try {
-            // Serialised and written a slice at a time, so a large batch is never held as one string and one
-            // buffer on top of its artifacts; a failure part-way is cut off again below.
-            for (let start = 0; start < artifacts.length; start += ARTIFACTS_PER_WRITE) {
-                const data = Buffer.from(prefix + toJsonLines(artifacts.slice(start, start + ARTIFACTS_PER_WRITE)));
-                prefix = '';
-                for (let written = 0; written < data.length;) {
-                    written += (await file.handle.write(data, written, data.length - written)).bytesWritten;
+            // Gathered and written a slice at a time, so a large batch is never held as one string and one buffer on
+            // top of its artifacts; each line is the artifact's pre-rendered text when it has one. A failure part-way
+            // is cut off again below.
+            let slice = file.endsWithNewline ? '' : '\n';
+            for (let i = 0; i < artifacts.length; i++) {
+                slice += `${jsonLine(artifacts, i)}\n`;
+                if (slice.length >= SLICE_CHARS || i === artifacts.length - 1) {
+                    size += await writeFully(file.handle, Buffer.from(slice));
+                    slice = '';
                 }
-                size += data.length;
             }
             await this.syncFile(file.handle);
         } catch (error) {
@@ -265,6 +268,14 @@ export class JsonlSink implements ArtifactSink {
             throw error;
         }
     }
+}
+
+/** Writes all of `data` at the file's end (a write may take less than asked); returns its length. */
+async function writeFully(handle: FileHandle, data: Buffer): Promise<number> {
+    for (let written = 0; written < data.length;) {
+        written += (await handle.write(data, written, data.length - written)).bytesWritten;
+    }
+    return data.length;
 }
 
 /** `YYYY-MM-DD` of a timestamp, in UTC. */

@@ -1,3 +1,5 @@
+import { type Artifact, artifactJson } from '@signal-connectors/connector-sdk';
+
 /**
  * A batch could not be delivered. The message names the destination (path or URL, never credentials) and what
  * to do; the checkpoint does not move, so the batch is delivered again once the cause is fixed.
@@ -48,23 +50,29 @@ export function errnoCode(error: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
 }
 
-/** Serialises artifacts as JSON lines, each ending in `\n`; throws a readable error for a non-JSON value. */
-export function toJsonLines(artifacts: readonly unknown[]): string {
-    const lines: string[] = new Array(artifacts.length);
-    for (let i = 0; i < artifacts.length; i++) {
-        let line: string | undefined;
-        try {
-            line = JSON.stringify(artifacts[i]);
-        } catch (error) {
-            throw new TypeError(
-                `artifact ${i} of the batch cannot be serialised as JSON: ${(error as Error).message}`,
-                {
-                    cause: error
-                }
-            );
-        }
-        if (line === undefined) throw new TypeError(`artifact ${i} of the batch is not a JSON value`);
-        lines[i] = line;
+/**
+ * Serialises artifacts as JSON lines, each ending in `\n` (an artifact's pre-rendered text when it carries one, see
+ * `artifactJson`); throws a readable error for a non-JSON value.
+ */
+export function toJsonLines(artifacts: readonly Artifact[]): string {
+    let text = '';
+    for (let i = 0; i < artifacts.length; i++) text += `${jsonLine(artifacts, i)}\n`;
+    return text;
+}
+
+/** The JSON text of `artifacts[index]`, or a TypeError that names it when it is not JSON. */
+export function jsonLine(artifacts: readonly Artifact[], index: number): string {
+    let line: string | undefined;
+    try {
+        line = artifactJson(artifacts[index]);
+    } catch (error) {
+        throw new TypeError(
+            `artifact ${index} of the batch cannot be serialised as JSON: ${(error as Error).message}`,
+            {
+                cause: error
+            }
+        );
     }
-    return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+    if (line === undefined) throw new TypeError(`artifact ${index} of the batch is not a JSON value`);
+    return line;
 }

@@ -1,5 +1,6 @@
 import type { QualysHost } from '../model/index.js';
 import type { OcsfCloud, OcsfDevice, OcsfOs } from './ocsf-vulnerability-finding.js';
+import { shareJson } from './shared-json.js';
 
 /** The OCSF parts made of one Qualys host, and the host fields OCSF has no attribute for. */
 export interface MappedHost {
@@ -110,5 +111,24 @@ export function mapHost(host: QualysHost): MappedHost {
 
     const mapped: MappedHost = { device, unmapped };
     if (host.cloudProvider) mapped.cloud = { provider: host.cloudProvider };
+    return mapped;
+}
+
+/** The mapping of each host object, while the host lives (a page's hosts are dropped once delivered). */
+const mappedHosts = new WeakMap<QualysHost, MappedHost>();
+
+/**
+ * {@link mapHost}, once per host object: every finding of a host shares one `device` (and `cloud`, and unmapped
+ * host fields), marked with {@link shareJson} so its JSON is rendered once too. Treat the result as read-only.
+ */
+export function mapHostOnce(host: QualysHost): MappedHost {
+    let mapped = mappedHosts.get(host);
+    if (mapped === undefined) {
+        mapped = mapHost(host);
+        shareJson(mapped.device);
+        shareJson(mapped.unmapped);
+        if (mapped.cloud) shareJson(mapped.cloud);
+        mappedHosts.set(host, mapped);
+    }
     return mapped;
 }

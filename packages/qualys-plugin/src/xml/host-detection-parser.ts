@@ -24,8 +24,6 @@ import { childText } from './child-text.js';
 import { elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
 import { HOST_DETECTION_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
-/** Re-exported beside the parser it measures; see {@link tokenizeOnly}. */
-export { tokenizeOnly } from './tokenize-only.js';
 
 const ROOT = 'HOST_LIST_VM_DETECTION_OUTPUT';
 /** An error document is collected whole; anything this large under an error root is not one. */

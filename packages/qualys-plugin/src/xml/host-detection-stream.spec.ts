@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { HostDetectionParser, tokenizeOnly } from './host-detection-parser.js';
+import { HostDetectionParser } from './host-detection-parser.js';
+import { tokenizeOnly } from './tokenize-only.js';
 import { generatedHostDetections } from './xml-fixtures.spec.helper.js';
 
 const HOSTS = 10_000;

@@ -1,5 +1,5 @@
 /** Parsers of Qualys VM API responses: streaming host detections, KnowledgeBase, scan list and error envelopes. */
-export { HostDetectionParser, tokenizeOnly } from './host-detection-parser.js';
+export { HostDetectionParser } from './host-detection-parser.js';
 export { type KnowledgeBaseResponse, parseKnowledgeBase } from './knowledge-base-parser.js';
 export { parseScanList, type ScanListResponse } from './scan-list-parser.js';
 export {

@@ -23,6 +23,7 @@ Options:
   --wall-clock               follow the real clock: start now, advance to now
   --scans <n>                number of scans (default 12)
   --advance-every <sec>      advance the tenant clock by one hour every <sec> real seconds
+  --bytes-per-sec <n>        stream each API answer at n bytes per second at most (a slow server); default: unpaced
   --json                     print one JSON line {url, username, password} instead of text
   -h, --help                 show this help`;
 
@@ -52,6 +53,7 @@ function parseOptions(argv: string[]): { options: SandboxOptions; advanceEvery?:
             'wall-clock': { type: 'boolean' },
             scans: { type: 'string' },
             'advance-every': { type: 'string' },
+            'bytes-per-sec': { type: 'string' },
             json: { type: 'boolean', default: false },
             help: { type: 'boolean', short: 'h', default: false }
         }
@@ -77,7 +79,8 @@ function parseOptions(argv: string[]): { options: SandboxOptions; advanceEvery?:
         firstHostId: integer('first-host-id', values['first-host-id'], 1),
         startTime,
         wallClock: values['wall-clock'] === true,
-        scans: integer('scans', values.scans)
+        scans: integer('scans', values.scans),
+        bytesPerSec: integer('bytes-per-sec', values['bytes-per-sec'], 1)
     };
     // Drop unset keys so library defaults apply.
     options.rateLimit = Object.fromEntries(Object.entries(options.rateLimit ?? {}).filter(([, v]) => v !== undefined));

@@ -1,107 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseBenchOptions } from './bench-options.js';
+import { checkTargets, renderReport, scenarioFigures, type ScenarioRuns } from './bench-report.js';
 import { elapsedClock, formatMB, formatNumber, MB, median } from './bench-stats.js';
-import { codeArea, type CpuProfile, summariseCpuProfile } from './cpu-profile-summary.js';
-import type { ReplayResult } from './page-replay.js';
-import type { PipelineResult } from './pipeline-run.js';
-import { checkTargets, markdownTable } from './results-table.js';
+import { measureProcess } from './measured-process.js';
+import { type PeerRun, parsePeerOutput, peerProblem } from './peer-run.js';
+import type { PollRun } from './poll-run.js';
 
-function pipelineRun(mbPerSecond: number, rssMB: number): PipelineResult {
+function poll(seconds: number, rssMB: number): PollRun {
     return {
-        truncationLimit: 1000,
-        outcome: 'success',
-        wallMs: 1000,
-        hosts: 1,
-        detections: 1,
-        artifacts: 1,
-        batches: 1,
-        hldBytes: mbPerSecond * MB,
-        responseBytes: {},
-        outputBytes: 0,
-        apiCalls: {},
+        code: 0,
+        wallMs: seconds * 1000,
+        cpuMs: seconds * 1000,
         maxRssBytes: rssMB * MB,
-        rssBeforePollBytes: 0,
-        cpuMs: 0,
-        peakHeapUsedBytes: 0,
-        peakExternalBytes: 0,
-        nodeVersion: 'v24'
+        stdout: '',
+        stderr: '',
+        truncationLimit: 1000,
+        hosts: 100,
+        detections: 10_000,
+        artifacts: 10_010,
+        outputBytes: 30_000_000,
+        apiCalls: { host_detection: 3 },
+        throttled: 0
     };
 }
 
-function replayRun(mode: ReplayResult['mode'], mbPerSecond: number): ReplayResult {
-    return { mode, pages: 1, bytes: mbPerSecond * MB, ms: 1000, cpuMs: 1000, maxRssBytes: 0 };
+function peer(seconds: number): PeerRun {
+    return {
+        code: 0,
+        wallMs: seconds * 1000,
+        cpuMs: seconds * 900,
+        maxRssBytes: 25 * MB,
+        stdout: '',
+        stderr: '',
+        truncationLimit: 1000,
+        detections: 10_000,
+        hosts: 100,
+        pages: 1,
+        selfReportedPerSecond: 0
+    };
 }
 
 describe('ingestion benchmark helpers', () => {
-    it('takes medians of odd and even counts, without reordering the input', () => {
-        const values = [5, 1, 3];
-        expect(median(values)).to.equal(3);
-        expect(values).to.deep.equal([5, 1, 3]);
-        expect(median([4, 1, 3, 2])).to.equal(2.5);
-        expect(median([])).to.be.NaN;
+    it('reads options from flags, then BENCH_* variables, then defaults', () => {
+        const options = parseBenchOptions(['--truncation', '500, 500,2000', '--runs', '5'], { BENCH_HOSTS: '300' });
+        expect(options).to.include({ hosts: 300, detections: 25, runs: 5, quick: false });
+        expect(options?.truncationLimits).to.deep.equal([500, 2000]);
+        expect(options?.slow).to.deep.equal({
+            hosts: 10_000,
+            detections: 10,
+            bytesPerSec: 4_000_000,
+            concurrencyLimit: 2,
+            truncationLimit: 1000
+        });
+        expect(parseBenchOptions(['--quick'])).to.include({ hosts: 2000, runs: 1, resultsFile: undefined });
+        expect(parseBenchOptions(['--slow-hosts', '0'])?.slow).to.equal(undefined);
+        expect(parseBenchOptions(['--help'])).to.equal(undefined);
+        expect(() => parseBenchOptions(['--hosts', '0'])).to.throw(/--hosts must be an integer >= 1/);
     });
 
-    it('formats numbers, decimal megabytes and elapsed time', () => {
-        expect(formatNumber(12345.678, 1)).to.equal('12,345.7');
-        expect(formatNumber(Infinity)).to.equal('n/a');
+    it('computes medians and formats figures', () => {
+        expect(median([3, 1, 2])).to.equal(2);
+        expect(median([4, 1, 3, 2])).to.equal(2.5);
+        expect(formatNumber(12_345.678, 1)).to.equal('12,345.7');
         expect(formatMB(1_500_000)).to.equal('1.5 MB');
         expect(elapsedClock(0, 125_000)).to.equal('2:05');
     });
 
-    it('checks each target against the medians of the runs', () => {
-        const configs = [
-            {
-                truncationLimit: 1000,
-                pipeline: [pipelineRun(60, 140), pipelineRun(10, 400), pipelineRun(50, 120)],
-                tokenize: [replayRun('tokenize', 100)]
-            }
-        ];
-        const checks = checkTargets(configs, [replayRun('xml2js', 10)]);
-        expect(checks.map(check => [check.value, check.met])).to.deep.equal([
-            ['50%', true],
-            ['5.00x', true],
-            ['140 MB', true]
-        ]);
-        const slow = checkTargets([{ ...configs[0], pipeline: [pipelineRun(20, 151)] }], [replayRun('xml2js', 10)]);
-        expect(slow.map(check => check.met)).to.deep.equal([false, false, false]);
-    });
-
-    it('renders a markdown table', () => {
-        expect(markdownTable(['a', 'b'], [['1', '2']])).to.equal('| a | b |\n| --- | --- |\n| 1 | 2 |');
-    });
-
-    it('reads options from flags, then the environment, then defaults', () => {
-        expect(parseBenchOptions([], {})).to.include({ hosts: 20_000, detections: 25, runs: 3, quick: false });
-        expect(parseBenchOptions(['--quick'], {})).to.include({ hosts: 2000, resultsFile: undefined });
-        expect(parseBenchOptions(['--hosts', '500'], { BENCH_HOSTS: '900', BENCH_RUNS: '5' })).to.include({
-            hosts: 500,
-            runs: 5
-        });
-        expect(parseBenchOptions(['--truncation', '100,100,50'], {})?.truncationLimits).to.deep.equal([100, 50]);
-        expect(parseBenchOptions(['--help'], {})).to.equal(undefined);
-        expect(() => parseBenchOptions(['--runs', '0'], {})).to.throw('--runs must be an integer >= 1');
-    });
-
-    it('sums self time per function and area from a CPU profile, idle apart', () => {
-        const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
-        const profile: CpuProfile = {
-            nodes: [
-                { id: 1, callFrame: frame('(idle)', '') },
-                { id: 2, callFrame: frame('write', 'file:///repo/node_modules/saxes/saxes.js') },
-                { id: 3, callFrame: frame('mapDetection', 'file:///repo/packages/qualys-plugin/dist/ocsf/m.js') }
-            ],
-            samples: [2, 2, 3, 1, 2],
-            timeDeltas: [0, 1000, 1000, 3000, 3000]
+    it('reduces rounds to medians, with the ratio to the peer per round', () => {
+        const runs: ScenarioRuns = {
+            truncationLimit: 1000,
+            polls: [poll(2, 140), poll(4, 160), poll(5, 150)],
+            peers: [peer(4), peer(4), peer(5)],
+            refusals: [0, 0, 0]
         };
-        const summary = summariseCpuProfile(profile, 10, '/repo');
-        expect(summary).to.include({ totalMs: 8, idleMs: 3, busyMs: 5 });
-        expect(summary.functions[0]).to.include({
-            name: 'mapDetection',
-            location: 'packages/qualys-plugin/dist/ocsf/m.js:10'
+        const figures = scenarioFigures(runs);
+        expect(figures.perSecond).to.equal(2500);
+        expect(figures.ratio).to.equal(1);
+        expect(figures.ratioRange).to.deep.equal([1, 2]);
+        expect(figures.maxRssBytes).to.equal(150 * MB);
+        expect(figures.cpuSecondsPerMillion).to.equal(400);
+        expect(figures.bytesPerFinding).to.equal(3000);
+        const checks = checkTargets([figures], undefined);
+        expect(checks.map(check => check.met)).to.deep.equal([false, true]);
+        const report = renderReport({
+            date: new Date('2026-01-01T00:00:00Z'),
+            durationMs: 60_000,
+            options: parseBenchOptions(['--slow-hosts', '0'])!,
+            machine: { cpuModel: 'cpu', cpuCount: 2, memoryBytes: 4e9, os: 'os', node: 'v24', loadAverage: 1.5 },
+            loadAtEnd: 2,
+            fast: [runs]
         });
-        expect(summary.functions[0].share).to.be.closeTo(0.6, 1e-9);
-        expect(summary.areas.map(area => area.name)).to.deep.equal(['qualys-plugin/ocsf', 'npm: saxes']);
-        expect(codeArea('node:internal/streams/readable', 'read')).to.equal('Node.js internals (streams, fs, http)');
-        expect(codeArea('', '(garbage collector)')).to.equal('V8: garbage collection');
+        expect(report).to.contain('**1.00x** (1.00x–2.00x)');
+        expect(report).to.contain('1 of 2 target checks met.');
+    });
+
+    it("reads the peer's JSON line and says when its script is absent", () => {
+        const line = '{"detections": 120, "hosts": 10, "pages": 1, "seconds": 1.5, "detections_per_s": 80.0}';
+        expect(parsePeerOutput(`retrying after x\n${line}\n`)).to.deep.equal({
+            detections: 120,
+            hosts: 10,
+            pages: 1,
+            perSecond: 80
+        });
+        expect(peerProblem('/nonexistent/py_iterparse_baseline.py')).to.match(/peer script is absent/);
+    });
+
+    it("measures a real child's CPU time and peak RSS from the kernel's accounting", async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'measure-'));
+        try {
+            // 64 MB held and touched, and some CPU spent: both must show in the child's own figures.
+            const script =
+                'const b = Buffer.alloc(64 * 1024 * 1024, 1); let x = 0; ' +
+                'for (let i = 0; i < 3e7; i++) x += i % 7; console.log(b.length + x);';
+            const measured = await measureProcess(process.execPath, ['-e', script], { cwd: dir, timeoutMs: 60_000 });
+            expect(measured.code).to.equal(0);
+            expect(measured.maxRssBytes).to.be.greaterThan(64 * MB);
+            expect(measured.cpuMs).to.be.greaterThan(0);
+            expect(measured.stdout.trim()).to.match(/^\d+$/);
+            const failed = await measureProcess(process.execPath, ['-e', 'process.exit(3)'], {
+                cwd: dir,
+                timeoutMs: 60_000
+            });
+            expect(failed.code).to.equal(3);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

@@ -24,7 +24,7 @@ export function formatNumber(value: number, digits = 0): string {
 
 /** Bytes as decimal megabytes, e.g. `1,234.5 MB`. */
 export function formatMB(bytes: number, digits = 1): string {
-    return `${formatNumber(bytes / MB, digits)} MB`;
+    return Number.isFinite(bytes) ? `${formatNumber(bytes / MB, digits)} MB` : 'n/a';
 }
 
 /** A ratio as a percentage, e.g. `48%`. */
@@ -34,12 +34,12 @@ export function formatPercent(ratio: number): string {
 
 /** A ratio as a multiple, e.g. `0.72x`. */
 export function formatTimes(ratio: number): string {
-    return `${formatNumber(ratio, 2)}x`;
+    return Number.isFinite(ratio) ? `${formatNumber(ratio, 2)}x` : 'n/a';
 }
 
 /** Milliseconds as seconds, e.g. `57.3 s`. */
 export function formatSeconds(ms: number): string {
-    return `${formatNumber(ms / 1000, 1)} s`;
+    return Number.isFinite(ms) ? `${formatNumber(ms / 1000, 1)} s` : 'n/a';
 }
 
 /** Elapsed time since `startMs` as `m:ss`, for progress lines. */

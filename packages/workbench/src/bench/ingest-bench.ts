@@ -1,24 +1,90 @@
-// `npm run bench`: the Qualys ingestion benchmark. See BENCH_USAGE and bench/RESULTS.md.
-import 'reflect-metadata';
+// `npm run bench`: our CLI poll against the peer on the same sandbox tenant. See BENCH_USAGE and bench/RESULTS.md.
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killBenchChildren } from './bench-child.js';
-import { type MeasureContext, measureAll, profilePipeline } from './bench-measurements.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './bench-options.js';
-import { elapsedClock, formatNumber } from './bench-stats.js';
+import { type BenchReport, renderReport, type ScenarioRuns } from './bench-report.js';
+import { elapsedClock, formatNumber, formatSeconds } from './bench-stats.js';
 import { describeCode, describeMachine } from './machine-info.js';
-import { type BenchReport, type ProfileReport, renderReport } from './results-report.js';
-import { checkTargets } from './results-table.js';
-import { type SandboxProcess, startSandboxProcess } from './sandbox-process.js';
+import { peerProblem, peerScriptPath, runPeer } from './peer-run.js';
+import { runPoll, type SandboxEndpoint } from './poll-run.js';
+import { type SandboxProcess, type SandboxTenant, startSandboxProcess, takeConcurrencyRefusals } from './sandbox-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** One poll or peer run may take this long before it counts as hung. */
+const RUN_TIMEOUT_MS = 30 * 60_000;
 const started = Date.now();
 
 function log(text: string): void {
     console.log(`[${elapsedClock(started)}] ${text}`);
+}
+
+/** Python runs the peer and measures both sides; without it the benchmark cannot measure anything. */
+function checkPython(): void {
+    try {
+        execFileSync('python3', ['--version'], { stdio: 'ignore' });
+    } catch {
+        throw new Error('python3 is needed (it measures both processes and runs the peer): install Python 3');
+    }
+}
+
+/**
+ * Runs `rounds` rounds on one sandbox: each round our poll, then the peer, for every page size, so both sides
+ * meet the same tenant and the same moment's machine load.
+ */
+async function measureScenario(
+    sandbox: SandboxEndpoint,
+    truncationLimits: readonly number[],
+    options: BenchOptions,
+    peerScript: string | undefined,
+    temp: string,
+    label: string
+): Promise<ScenarioRuns[]> {
+    const runs: ScenarioRuns[] = truncationLimits.map(truncationLimit => ({
+        truncationLimit,
+        polls: [],
+        peers: [],
+        refusals: []
+    }));
+    for (let round = 1; round <= options.runs; round++) {
+        for (const scenario of runs) {
+            const limit = scenario.truncationLimit;
+            const workDir = join(temp, `${label}-${limit}-${round}`);
+            await takeConcurrencyRefusals(sandbox);
+            const poll = await runPoll(sandbox, limit, workDir, RUN_TIMEOUT_MS);
+            scenario.refusals.push(await takeConcurrencyRefusals(sandbox));
+            scenario.polls.push(poll);
+            // The output is gigabytes: only its size was needed.
+            if (!options.keepTemp) await rm(join(workDir, 'data'), { recursive: true, force: true });
+            let peerText = '';
+            if (peerScript !== undefined) {
+                const peer = await runPeer(peerScript, sandbox, limit, temp, RUN_TIMEOUT_MS);
+                scenario.peers.push(peer);
+                peerText = `; peer ${formatSeconds(peer.wallMs)}, ${formatNumber(peer.detections / (peer.wallMs / 1000))}/s`;
+            }
+            log(
+                `${label} truncationLimit ${limit} round ${round}: poll ${formatSeconds(poll.wallMs)}, ` +
+                    `${formatNumber(poll.detections / (poll.wallMs / 1000))} detections/s, ` +
+                    `peak RSS ${formatNumber(poll.maxRssBytes / 1e6)} MB${peerText} (load ${formatNumber(loadavg()[0], 2)})`
+            );
+        }
+    }
+    return runs;
+}
+
+async function withSandbox<T>(tenant: SandboxTenant, work: (sandbox: SandboxEndpoint) => Promise<T>): Promise<T> {
+    let sandbox: SandboxProcess | undefined;
+    try {
+        sandbox = await startSandboxProcess(tenant);
+        log(`sandbox running in process ${sandbox.pid} at ${sandbox.url}`);
+        const { url, username, password } = sandbox;
+        return await work({ url, username, password });
+    } finally {
+        sandbox?.stop();
+    }
 }
 
 async function main(): Promise<number> {
@@ -33,54 +99,58 @@ async function main(): Promise<number> {
         console.log(BENCH_USAGE);
         return 0;
     }
+    checkPython();
     const machine = describeMachine();
-    // Taken now: others commit to this tree while the benchmark runs.
     const code = describeCode(REPO_ROOT);
+    const script = options.peerScript === undefined ? peerScriptPath(REPO_ROOT) : resolve(options.peerScript);
+    const problem = peerProblem(script);
+    if (problem !== undefined) log(`NOTE: ${problem}`);
+    const peerScript = problem === undefined ? script : undefined;
     log(
-        `ingestion benchmark: ${formatNumber(options.hosts)} hosts x ${options.detections} detections, truncationLimit ` +
-            `${options.truncationLimits.join(' and ')}, ${options.runs} runs each, Node ${machine.node}`
+        `ingestion benchmark: ${formatNumber(options.hosts)} hosts x ${options.detections} detections at ` +
+            `truncationLimit ${options.truncationLimits.join(' and ')}, ${options.runs} run(s) each, Node ` +
+            `${machine.node}, load ${formatNumber(machine.loadAverage, 2)}`
     );
     const temp = await mkdtemp(join(tmpdir(), 'ingest-bench-'));
-    let sandbox: SandboxProcess | undefined;
-    const cleanUp = (): void => {
-        killBenchChildren();
-        sandbox?.stop();
-        if (!options.keepTemp) rmSync(temp, { recursive: true, force: true });
-    };
+    const keep = options.keepTemp;
     const onSignal = (signal: NodeJS.Signals): void => {
         log(`${signal}: stopping`);
-        cleanUp();
+        if (!keep) rmSync(temp, { recursive: true, force: true });
         process.exit(130);
     };
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     try {
-        sandbox = await startSandboxProcess({
-            hosts: options.hosts,
-            detectionsPerHost: options.detections,
-            resultsSize: options.resultsSize,
-            seed: options.seed
-        });
-        log(`sandbox running in process ${sandbox.pid} at ${sandbox.url}`);
-        // Only the address and credentials go to the children: the process handle cannot be sent.
-        const { url, username, password } = sandbox;
-        const ctx: MeasureContext = { options, sandbox: { url, username, password }, temp, repoRoot: REPO_ROOT, log };
-        const { configs, xml2js } = await measureAll(ctx);
-        const checks = checkTargets(configs, xml2js);
-        const missed = checks.filter(check => !check.met);
-        let profile: ProfileReport | undefined;
-        if (options.profile === 'always' || (options.profile === 'auto' && missed.length > 0)) {
-            profile = await profilePipeline(ctx, missed[0]?.truncationLimit ?? options.truncationLimits[0]);
-        }
+        const tenant = { resultsSize: options.resultsSize, seed: options.seed };
+        const fast = await withSandbox({ ...tenant, hosts: options.hosts, detectionsPerHost: options.detections }, sandbox =>
+            measureScenario(sandbox, options.truncationLimits, options, peerScript, temp, 'fast')
+        );
+        const slowOptions = options.slow;
+        const slow =
+            slowOptions === undefined
+                ? undefined
+                : (
+                      await withSandbox(
+                          {
+                              ...tenant,
+                              hosts: slowOptions.hosts,
+                              detectionsPerHost: slowOptions.detections,
+                              bytesPerSec: slowOptions.bytesPerSec,
+                              concurrencyLimit: slowOptions.concurrencyLimit
+                          },
+                          sandbox =>
+                              measureScenario(sandbox, [slowOptions.truncationLimit], options, peerScript, temp, 'slow')
+                      )
+                  )[0];
         const report: BenchReport = {
             date: new Date(started),
             durationMs: Date.now() - started,
             options,
             machine,
+            loadAtEnd: loadavg()[0],
             code,
-            configs,
-            xml2js,
-            checks,
-            profile
+            peerProblem: problem,
+            fast,
+            slow
         };
         const markdown = renderReport(report);
         console.log(`\n${markdown}`);
@@ -90,21 +160,17 @@ async function main(): Promise<number> {
             await writeFile(file, markdown);
             log(`report written to ${file}`);
         } else log('no report written (--quick); pass --results <file> to write one');
-        if (missed.length > 0) log(`${missed.length} target check(s) missed: see the Targets table`);
         return 0;
     } finally {
-        cleanUp();
-        if (options.keepTemp) log(`temporary files kept in ${temp}`);
+        if (keep) log(`temporary files kept in ${temp}`);
+        else rmSync(temp, { recursive: true, force: true });
     }
 }
 
 main().then(
-    code => process.exit(code),
+    exitCode => process.exit(exitCode),
     (error: unknown) => {
-        console.error(
-            `ingest-bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
-        );
-        killBenchChildren();
+        console.error(`ingest-bench failed: ${error instanceof Error ? error.message : String(error)}`);
         process.exit(1);
     }
 );

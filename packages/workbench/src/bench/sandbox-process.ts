@@ -3,12 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** The synthetic tenant the sandbox serves. */
+/** The synthetic tenant the sandbox serves, and how it answers. */
 export interface SandboxTenant {
     hosts: number;
     detectionsPerHost: number;
     resultsSize: number;
     seed: number;
+    /** Concurrent calls per API; default: high enough never to refuse one. */
+    concurrencyLimit?: number;
+    /** Pace of each answer, bytes per second; default: unpaced. */
+    bytesPerSec?: number;
 }
 
 /** A Qualys sandbox running in its own process (`qualys-sandbox --json`). */
@@ -23,10 +27,10 @@ export interface SandboxProcess {
 
 const START_TIMEOUT_MS = 120_000;
 
-/** Path of the plugin's `qualys-sandbox` CLI: its package's `bin` entry, found through the installed package. */
+/** Path of the `qualys-sandbox` CLI: the sandbox package's `bin` entry, found through the installed package. */
 export function sandboxCliPath(): string {
     const require = createRequire(import.meta.url);
-    const packageJson = require.resolve('@signal-connectors/qualys-plugin/package.json');
+    const packageJson = require.resolve('@signal-connectors/qualys-sandbox/package.json');
     const { bin } = require(packageJson) as { bin?: string | Record<string, string> };
     const entry = typeof bin === 'string' ? bin : bin?.['qualys-sandbox'];
     if (entry === undefined) throw new Error(`${packageJson} declares no qualys-sandbox bin`);
@@ -34,9 +38,9 @@ export function sandboxCliPath(): string {
 }
 
 /**
- * Starts the plugin's sandbox CLI in a separate process (so its memory and CPU are not the pipeline's), with
- * rate and concurrency limits high enough never to throttle, and waits for the JSON line with its URL. The
- * process is killed when this one exits, whichever way.
+ * Starts the sandbox CLI in a separate process (so its memory and CPU are not the measured ones), with a rate
+ * limit that never throttles, and waits for the JSON line with its URL. The process is killed when this one
+ * exits, whichever way.
  */
 export async function startSandboxProcess(tenant: SandboxTenant): Promise<SandboxProcess> {
     const args = [
@@ -53,7 +57,8 @@ export async function startSandboxProcess(tenant: SandboxTenant): Promise<Sandbo
         '--rate-limit',
         '1000000/3600',
         '--concurrency-limit',
-        '1000'
+        String(tenant.concurrencyLimit ?? 1000),
+        ...(tenant.bytesPerSec === undefined ? [] : ['--bytes-per-sec', String(tenant.bytesPerSec)])
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     const stop = (): void => {
@@ -94,4 +99,14 @@ function firstLine(child: ChildProcess): Promise<string> {
             resolve(line);
         });
     });
+}
+
+/** The sandbox's count of answers refused for concurrency (409, code 1960), then clears its request log. */
+export async function takeConcurrencyRefusals(sandbox: { url: string }): Promise<number> {
+    const records = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
+        status: number;
+        code?: number;
+    }[];
+    await fetch(`${sandbox.url}/__sandbox/requests`, { method: 'DELETE' });
+    return records.filter(record => record.status === 409 && record.code === 1960).length;
 }

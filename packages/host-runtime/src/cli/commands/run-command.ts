@@ -5,7 +5,7 @@ import { addConfigOption, type CliContext, type GlobalOptions } from '../cli-con
 import type { CliIo } from '../cli-io.js';
 import { applyConfigLogging, setUpLogging, type CliLogging } from '../cli-logging.js';
 import { loadConfigOrFail } from '../../service/runtime-session.js';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, serveUntilStopped } from '../serve-until-stopped.js';
+import { DEFAULT_SHUTDOWN_TIMEOUT_MS } from '../shutdown-timeout.js';
 
 /** Options of `signal-client run`. */
 export interface RunOptions extends GlobalOptions {
@@ -52,6 +52,8 @@ export async function serveConfig(
 ): Promise<number> {
     const config = await loadConfigOrFail(configPath, io.env);
     applyConfigLogging(logging, config.log);
+    // Loaded only here: the scheduler and the admin API (HTTP server, metrics) are no part of the other commands.
+    const { serveUntilStopped } = await import('../serve-until-stopped.js');
     return serveUntilStopped({
         config,
         io,

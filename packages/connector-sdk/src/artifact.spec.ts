@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { type Artifact, ARTIFACT_JSON, artifactJson, withArtifactJson } from './artifact.js';
+
+function finding(): Artifact<{ qid: number }> {
+    return {
+        id: 'a1',
+        type: 'ocsf.vulnerability_finding',
+        time: '2025-01-01T00:00:00.000Z',
+        source: { connector: 'c', instance: 'i' },
+        data: { qid: 1 }
+    };
+}
+
+describe('artifactJson', () => {
+    it('serialises an artifact without pre-rendered text with JSON.stringify', () => {
+        expect(artifactJson(finding())).to.equal(JSON.stringify(finding()));
+    });
+
+    it('returns the text a connector attached, which JSON.stringify, keys and copies never see', () => {
+        const artifact = withArtifactJson(finding(), '{"rendered":true}');
+        expect(artifactJson(artifact)).to.equal('{"rendered":true}');
+        expect(JSON.stringify(artifact)).to.equal(JSON.stringify(finding()));
+        expect(Object.keys(artifact)).to.deep.equal(['id', 'type', 'time', 'source', 'data']);
+        expect(artifactJson({ ...artifact })).to.equal(JSON.stringify(finding()));
+        expect(artifact[ARTIFACT_JSON]).to.equal('{"rendered":true}');
+    });
+
+    it('throws a TypeError for an artifact that is not JSON', () => {
+        const broken = { ...finding(), data: { qid: 1n } } as unknown as Artifact;
+        expect(() => artifactJson(broken)).to.throw(TypeError);
+    });
+});

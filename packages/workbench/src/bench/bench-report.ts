@@ -1,0 +1,240 @@
+import type { BenchOptions } from './bench-options.js';
+import { formatMB, formatNumber, formatSeconds, formatTimes, median, MB } from './bench-stats.js';
+import type { MachineInfo } from './machine-info.js';
+import type { PeerRun } from './peer-run.js';
+import type { PollRun } from './poll-run.js';
+
+/** The runs of one configuration: our poll and the peer, round by round on the same tenant. */
+export interface ScenarioRuns {
+    truncationLimit: number;
+    polls: PollRun[];
+    /** Empty when the peer could not run. */
+    peers: PeerRun[];
+    /** Answers the sandbox refused for concurrency (409 1960) during each of our polls. */
+    refusals: number[];
+}
+
+/** Everything a benchmark run found. */
+export interface BenchReport {
+    date: Date;
+    durationMs: number;
+    options: BenchOptions;
+    machine: MachineInfo;
+    /** 1-minute load average when the run ended. */
+    loadAtEnd: number;
+    /** The code measured (commit and uncommitted changes), when known. */
+    code?: string;
+    /** Why the peer did not run, when it did not. */
+    peerProblem?: string;
+    fast: ScenarioRuns[];
+    slow?: ScenarioRuns;
+}
+
+/** The figures of one configuration, medians over its runs. */
+export interface ScenarioFigures {
+    truncationLimit: number;
+    runs: number;
+    detections: number;
+    wallMs: number;
+    perSecond: number;
+    perSecondRange: [number, number];
+    peerWallMs: number;
+    peerPerSecond: number;
+    /** Ours over the peer's detections per second, the median of the per-round ratios. */
+    ratio: number;
+    ratioRange: [number, number];
+    maxRssBytes: number;
+    maxRssRange: [number, number];
+    peerMaxRssBytes: number;
+    cpuSecondsPerMillion: number;
+    peerCpuSecondsPerMillion: number;
+    bytesPerFinding: number;
+    apiCalls: Record<string, number>;
+    throttled: number;
+    refusals: number;
+}
+
+const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+
+/** Reduces the runs of a configuration to its figures. Detections per second are over each process's wall time. */
+export function scenarioFigures(runs: ScenarioRuns): ScenarioFigures {
+    const perSecond = runs.polls.map(run => run.detections / (run.wallMs / 1000));
+    const peerPerSecond = runs.peers.map(run => run.detections / (run.wallMs / 1000));
+    const ratios = runs.peers.map((_, i) => perSecond[i] / peerPerSecond[i]);
+    const rss = runs.polls.map(run => run.maxRssBytes);
+    return {
+        truncationLimit: runs.truncationLimit,
+        runs: runs.polls.length,
+        detections: median(runs.polls.map(run => run.detections)),
+        wallMs: median(runs.polls.map(run => run.wallMs)),
+        perSecond: median(perSecond),
+        perSecondRange: range(perSecond),
+        peerWallMs: median(runs.peers.map(run => run.wallMs)),
+        peerPerSecond: median(peerPerSecond),
+        ratio: median(ratios),
+        ratioRange: ratios.length === 0 ? [NaN, NaN] : range(ratios),
+        maxRssBytes: median(rss),
+        maxRssRange: range(rss),
+        peerMaxRssBytes: median(runs.peers.map(run => run.maxRssBytes)),
+        cpuSecondsPerMillion: median(runs.polls.map(run => run.cpuMs / 1000 / (run.detections / 1e6))),
+        peerCpuSecondsPerMillion: median(runs.peers.map(run => run.cpuMs / 1000 / (run.detections / 1e6))),
+        bytesPerFinding: median(runs.polls.map(run => run.outputBytes / run.detections)),
+        apiCalls: runs.polls[0]?.apiCalls ?? {},
+        throttled: Math.max(0, ...runs.polls.map(run => run.throttled)),
+        refusals: Math.max(0, ...runs.refusals)
+    };
+}
+
+/** A target and whether the medians meet it. */
+export interface TargetCheck {
+    what: string;
+    target: string;
+    measured: string;
+    met: boolean;
+}
+
+/** The issue's targets, checked on the medians. */
+export function checkTargets(fast: readonly ScenarioFigures[], slow: ScenarioFigures | undefined): TargetCheck[] {
+    const checks: TargetCheck[] = [];
+    for (const figures of fast) {
+        const limit = `truncationLimit ${formatNumber(figures.truncationLimit)}`;
+        if (Number.isFinite(figures.ratio)) {
+            checks.push({
+                what: `${limit}: detections/s against the peer`,
+                target: '>= 1.5x',
+                measured: formatTimes(figures.ratio),
+                met: figures.ratio >= 1.5
+            });
+        }
+        checks.push({
+            what: `${limit}: peak RSS of the poll process`,
+            target: '<= 150 MB',
+            measured: formatMB(figures.maxRssBytes, 0),
+            met: figures.maxRssBytes <= 150 * MB
+        });
+    }
+    if (slow !== undefined) {
+        if (Number.isFinite(slow.ratio)) {
+            checks.push({
+                what: 'slow server: full sync against the sequential peer',
+                target: '>= 1.8x',
+                measured: formatTimes(slow.ratio),
+                met: slow.ratio >= 1.8
+            });
+        }
+        checks.push({
+            what: 'slow server: concurrency refusals (409 1960) caused by the poll',
+            target: '0',
+            measured: String(slow.refusals),
+            met: slow.refusals === 0
+        });
+    }
+    return checks;
+}
+
+/** A Markdown table. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+    const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const calls = (apiCalls: Record<string, number>): string =>
+    Object.entries(apiCalls)
+        .map(([endpoint, count]) => `${endpoint} ${count}`)
+        .join(', ') || 'n/a';
+
+const spread = ([low, high]: [number, number], format: (value: number) => string): string =>
+    Number.isFinite(low) && low !== high ? ` (${format(low)}–${format(high)})` : '';
+
+/** The per-configuration table: one column per configuration. */
+export function figuresTable(columns: readonly { title: string; figures: ScenarioFigures }[]): string {
+    const rows: [string, (f: ScenarioFigures) => string][] = [
+        ['runs', f => String(f.runs)],
+        ['detections', f => formatNumber(f.detections)],
+        ['wall time, our poll', f => formatSeconds(f.wallMs)],
+        ['wall time, peer', f => formatSeconds(f.peerWallMs)],
+        ['detections/s, our poll', f => formatNumber(f.perSecond) + spread(f.perSecondRange, v => formatNumber(v))],
+        ['detections/s, peer', f => formatNumber(f.peerPerSecond)],
+        ['**ratio to the peer**', f => `**${formatTimes(f.ratio)}**${spread(f.ratioRange, formatTimes)}`],
+        ['peak RSS, our poll process', f => formatMB(f.maxRssBytes, 0) + spread(f.maxRssRange, v => formatMB(v, 0))],
+        ['peak RSS, peer', f => formatMB(f.peerMaxRssBytes, 0)],
+        ['CPU seconds per million detections, our poll', f => formatNumber(f.cpuSecondsPerMillion, 1)],
+        ['CPU seconds per million detections, peer', f => formatNumber(f.peerCpuSecondsPerMillion, 1)],
+        ['output bytes per finding', f => formatNumber(f.bytesPerFinding)],
+        ['API calls, our poll', f => calls(f.apiCalls)],
+        ['409 answers met / concurrency refusals', f => `${f.throttled} / ${f.refusals}`]
+    ];
+    return markdownTable(
+        ['', ...columns.map(column => column.title)],
+        rows.map(([label, cell]) => [label, ...columns.map(column => cell(column.figures))])
+    );
+}
+
+/** The whole report, as Markdown. */
+export function renderReport(report: BenchReport): string {
+    const { options, machine } = report;
+    const fast = report.fast.map(scenarioFigures);
+    const slow = report.slow === undefined ? undefined : scenarioFigures(report.slow);
+    const checks = checkTargets(fast, slow);
+    const out: string[] = [];
+    out.push('# Ingestion benchmark', '');
+    out.push(
+        `Run on ${report.date.toISOString().replace(/\.\d+Z$/, 'Z')} by \`npm run bench\`, in ` +
+            `${formatSeconds(report.durationMs)}. Every figure is the **median of ${options.runs} run(s)** ` +
+            '(min–max in brackets where they differ). Other work shares this machine: see the load averages.',
+        ''
+    );
+    out.push('## Machine', '');
+    out.push(`- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs; memory ${formatMB(machine.memoryBytes, 0)}`);
+    out.push(`- OS: ${machine.os}; Node.js ${machine.node}`);
+    out.push(
+        `- 1-minute load average: ${formatNumber(machine.loadAverage, 2)} at the start, ` +
+            `${formatNumber(report.loadAtEnd, 2)} at the end`
+    );
+    if (report.code !== undefined) out.push(`- Code measured: ${report.code}`);
+    out.push('');
+    out.push('## Method', '');
+    out.push(
+        '- Our poll: `signal-client poll` as a user runs it (the installed launcher, a config file, the JSONL sink ' +
+            'with an fsync per batch, a first full sync from an empty data directory, KnowledgeBase enrichment and ' +
+            'scans on, every other setting at its default), a new process per run.',
+        '- The peer: `python3 py_iterparse_baseline.py URL USER PASSWORD TRUNCATION /dev/null` (each page to a ' +
+            'file, then ElementTree `iterparse`, one JSON object per detection, written to /dev/null), on the ' +
+            'same sandbox tenant, in the same round as our poll.',
+        '- Both are measured the same way, by the kernel: wall time of the process, CPU time (user + system) and ' +
+            'peak RSS (`getrusage` of the waited child). Detections/s divide each side\'s detections by its wall ' +
+            'time; the ratio is the median of the per-round ratios. Output bytes per finding is the JSONL written ' +
+            'divided by the findings (KnowledgeBase and summary lines included).',
+        '- The sandbox (`qualys-sandbox` CLI) runs in a process of its own on the same two cores, with a rate ' +
+            'limit that never throttles.'
+    );
+    if (report.peerProblem !== undefined) out.push(`- **The peer did not run**: ${report.peerProblem}.`);
+    out.push('');
+    out.push(
+        `## Fast server: ${formatNumber(options.hosts)} hosts × ${options.detections} detections, RESULTS ≈ ` +
+            `${options.resultsSize} characters, seed ${options.seed}`,
+        ''
+    );
+    out.push(figuresTable(fast.map(figures => ({ title: `truncationLimit ${formatNumber(figures.truncationLimit)}`, figures }))));
+    out.push('');
+    if (slow !== undefined && options.slow !== undefined) {
+        const s = options.slow;
+        out.push(
+            `## Slow server: ${formatNumber(s.hosts)} hosts × ${s.detections} detections, each answer at ` +
+                `${formatMB(s.bytesPerSec, 0)}/s, ${s.concurrencyLimit} concurrent calls per API`,
+            ''
+        );
+        out.push(figuresTable([{ title: `truncationLimit ${formatNumber(s.truncationLimit)}`, figures: slow }]));
+        out.push('');
+    }
+    out.push('## Targets', '');
+    out.push(
+        markdownTable(
+            ['what', 'target', 'measured', 'verdict'],
+            checks.map(check => [check.what, check.target, check.measured, check.met ? 'met' : '**missed**'])
+        )
+    );
+    const missed = checks.filter(check => !check.met).length;
+    out.push('', `${checks.length - missed} of ${checks.length} target checks met.`, '');
+    return out.join('\n');
+}
