@@ -42,6 +42,7 @@ describe('validateQualysConfig', () => {
                 initialLookbackMs: undefined,
                 windowOverlapMs: 15 * 60_000,
                 kbEnrichment: true,
+                cloudMetadata: true,
                 scans: true,
                 caFile: undefined,
                 proxy: undefined,

@@ -73,6 +73,7 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         initialLookbackMs: durations.initialLookback,
         windowOverlapMs: durations.windowOverlap ?? 0,
         kbEnrichment: valueOr(raw.kbEnrichment, 'kbEnrichment') as boolean,
+        cloudMetadata: valueOr(raw.cloudMetadata, 'cloudMetadata') as boolean,
         scans: valueOr(raw.scans, 'scans') as boolean,
         caFile: typeof raw.caFile === 'string' ? raw.caFile : undefined,
         proxy: typeof raw.proxy === 'string' ? raw.proxy.trim() : undefined,

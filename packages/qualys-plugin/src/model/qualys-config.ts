@@ -24,6 +24,8 @@ export interface QualysConfig {
     /** How much each window re-reads before the watermark, in ms (scan results are processed asynchronously). */
     windowOverlapMs: number;
     kbEnrichment: boolean;
+    /** Ask for cloud instance metadata and cloud tags (`host_metadata=all`, `show_cloud_tags=1`). */
+    cloudMetadata: boolean;
     scans: boolean;
     caFile?: string;
     proxy?: string;
