@@ -158,8 +158,7 @@ export class SyntheticTenant implements DetectionSource {
                     ssl: d.ssl,
                     ...(d.fqdn === undefined ? {} : { fqdn: d.fqdn }),
                     uniqueVulnId: d.uniqueVulnId,
-                    status: d.status,
-                    lastUpdate: formatQualysDate(d.lastUpdate)
+                    ...(d.datesOmitted ? {} : { status: d.status, lastUpdate: formatQualysDate(d.lastUpdate) })
                 };
             }
         }
