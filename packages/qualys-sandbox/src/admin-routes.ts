@@ -7,6 +7,7 @@ import { ParamError, readBody, RequestParams } from './request-params.js';
 import type { SandboxRequestLog } from './request-log.js';
 import { ResponseStream } from './response-stream.js';
 import type { AdvanceOptions, SyntheticTenant } from './synthetic-tenant.js';
+import type { TokenIssuer } from './token-issuer.js';
 
 /** Prefix of the control routes (no Basic auth; the server only listens on loopback). */
 export const ADMIN_PREFIX = '/__sandbox/';
@@ -18,6 +19,8 @@ export interface AdminTarget {
     faults: FaultInjector;
     requests: SandboxRequestLog;
     limits: RateLimiter;
+    tokens: TokenIssuer;
+    basicAuth: boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -58,13 +61,26 @@ export function validateAdvanceOptions(value: unknown): AdvanceOptions {
 
 /** The tenant summary plus faults, request counts and limits, as `GET /__sandbox/state` returns it. */
 export function adminState(target: AdminTarget): Record<string, unknown> {
-    const requests = Object.fromEntries(SANDBOX_ENDPOINTS.map(endpoint => [endpoint, target.requests.count(endpoint)]));
+    const requests = Object.fromEntries(
+        [...SANDBOX_ENDPOINTS, 'auth' as const].map(endpoint => [endpoint, target.requests.count(endpoint)])
+    );
     return {
         url: target.url,
         ...target.tenant.state(),
         faults: { pending: target.faults.pending(), fired: target.faults.fired() },
         requests,
-        limits: target.limits.snapshot()
+        limits: target.limits.snapshot(),
+        tokens: tokenState(target)
+    };
+}
+
+/** Gateway tokens: lifetime, how many were issued and refused, and whether Basic is accepted. */
+function tokenState(target: AdminTarget): Record<string, unknown> {
+    return {
+        lifetimeSec: target.tokens.lifetimeSec,
+        issued: target.tokens.issued,
+        rejected: target.tokens.rejected,
+        basicAuth: target.basicAuth
     };
 }
 
@@ -91,6 +107,7 @@ async function streamExpected(target: AdminTarget, url: URL, res: ServerResponse
  * - `GET /__sandbox/expected?<HLD filters>`: the detection keys an HLD request must return
  * - `GET|DELETE /__sandbox/requests[?endpoint=hld]`: the API request log
  * - `GET|DELETE /__sandbox/limits`: rate-limit usage, or reset it
+ * - `GET|DELETE /__sandbox/tokens`: gateway token counts, or revoke every token issued so far
  */
 export async function handleAdminRequest(
     target: AdminTarget,
@@ -130,6 +147,11 @@ export async function handleAdminRequest(
                 return sendJson(res, 200, { cleared: true });
             case 'GET /__sandbox/limits':
                 return sendJson(res, 200, target.limits.snapshot());
+            case 'GET /__sandbox/tokens':
+                return sendJson(res, 200, tokenState(target));
+            case 'DELETE /__sandbox/tokens':
+                target.tokens.revokeAll();
+                return sendJson(res, 200, tokenState(target));
             case 'DELETE /__sandbox/limits':
                 target.limits.reset();
                 return sendJson(res, 200, target.limits.snapshot());
