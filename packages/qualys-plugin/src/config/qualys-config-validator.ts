@@ -7,6 +7,7 @@ import {
 } from '@signal-connectors/connector-sdk';
 import type { QualysApiVersions, QualysConfig, QualysStatus } from '../model/qualys-config.js';
 import { normaliseApiServer } from './api-server-url.js';
+import { gatewayFor } from './gateway-url.js';
 import { QUALYS_MANIFEST } from './qualys-manifest.js';
 
 export { QUALYS_MANIFEST };
@@ -59,6 +60,25 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         else proxySecrets = proxy.secrets;
     }
 
+    const authMethod = valueOr(raw.authMethod, 'authMethod') as QualysConfig['authMethod'];
+    let gatewayUrl: string | undefined;
+    if (authMethod === 'token' && baseUrl !== '' && !reported('gatewayUrl')) {
+        const gateway = gatewayFor(baseUrl, typeof raw.gatewayUrl === 'string' ? raw.gatewayUrl : undefined);
+        if (gateway.ok) gatewayUrl = gateway.gatewayUrl;
+        else
+            problems.push({
+                path: 'gatewayUrl',
+                message: gateway.message,
+                ...(gateway.hint ? { hint: gateway.hint } : {})
+            });
+    } else if (authMethod !== 'token' && raw.gatewayUrl !== undefined && !reported('gatewayUrl')) {
+        problems.push({
+            path: 'gatewayUrl',
+            message: 'is only used with token authentication',
+            hint: "Remove it, or set 'authMethod: token'"
+        });
+    }
+
     const password = typeof raw.password === 'string' ? raw.password : '';
     if (problems.length > 0) return { ok: false, problems: problems.map(p => redact(p, password)) };
 
@@ -66,6 +86,8 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         baseUrl,
         username: (raw.username as string).trim(),
         password,
+        authMethod,
+        ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
         truncationLimit: valueOr(raw.truncationLimit, 'truncationLimit') as number,
         includeResults: valueOr(raw.includeResults, 'includeResults') as boolean,
         statuses: [...(valueOr(raw.statuses, 'statuses') as QualysStatus[])],

@@ -14,6 +14,10 @@ export interface QualysConfig {
     baseUrl: string;
     username: string;
     password: string;
+    /** `basic` (every call carries the credentials) or `token` (a gateway JWT as `Bearer`). */
+    authMethod: 'basic' | 'token';
+    /** The gateway issuing tokens (`token` only), e.g. `https://gateway.qg2.apps.qualys.com`. */
+    gatewayUrl?: string;
     /** Hosts per page. */
     truncationLimit: number;
     includeResults: boolean;
