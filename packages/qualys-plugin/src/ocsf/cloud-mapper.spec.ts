@@ -83,6 +83,7 @@ describe('mapCloud', () => {
                         'compute/zone': '2',
                         'compute/subscriptionId': '8d3f0a0e-1111-2222-3333-444455556666',
                         'compute/vmId': '02aab8a4-74ef-476e-8182-f6d2ba4166a6',
+                        'network/interface/0/macAddress': '000D3A7B9C1E',
                         'network/interface/0/ipv4/ipAddress/0/publicIpAddress': '20.1.2.3'
                     })
                 ]
@@ -95,6 +96,7 @@ describe('mapCloud', () => {
             account: { uid: '8d3f0a0e-1111-2222-3333-444455556666', type_id: 13, type: 'Azure Subscription' }
         });
         expect(azure.instanceUid).to.equal('02aab8a4-74ef-476e-8182-f6d2ba4166a6');
+        expect(azure.mac, 'separators added, as OCSF writes MACs').to.equal('00:0d:3a:7b:9c:1e');
         expect(azure.publicIp).to.equal('20.1.2.3');
 
         const alibaba = mapCloud(

@@ -72,7 +72,8 @@ export function mapCloud(host: QualysHost): CloudFacts {
     const provider = host.cloudProvider || providerOfBlocks(host.cloudMetadata);
     const out: CloudFacts = {};
     if (facts.instance) out.instanceUid = facts.instance;
-    if (facts.mac) out.mac = facts.mac;
+    const mac = facts.mac === undefined ? undefined : macAddress(facts.mac);
+    if (mac) out.mac = mac;
     if (facts.publicIp) out.publicIp = facts.publicIp;
     if (!provider) return out;
 
@@ -114,6 +115,17 @@ function providerOfBlocks(blocks: readonly QualysCloudMetadata[] | undefined): s
         const provider = BLOCK_PROVIDERS.get(block.source.toUpperCase());
         if (provider !== undefined) return provider;
     }
+    return undefined;
+}
+
+/**
+ * A MAC address as OCSF writes it (six hex pairs joined by `:` or `-`); Azure's metadata service sends the twelve
+ * digits without separators. Undefined for anything else (the raw value stays in the host artifact).
+ */
+function macAddress(value: string): string | undefined {
+    const text = value.trim();
+    if (/^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/.test(text)) return text;
+    if (/^[0-9A-Fa-f]{12}$/.test(text)) return text.match(/../g)!.join(':').toLowerCase();
     return undefined;
 }
 
