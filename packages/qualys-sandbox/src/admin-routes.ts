@@ -59,6 +59,15 @@ export function validateAdvanceOptions(value: unknown): AdvanceOptions {
     return options as AdvanceOptions;
 }
 
+/** The `hostIds` of a purge or restore request; throws TypeError when they are not a list of numbers. */
+function hostIdsOf(value: unknown): number[] {
+    const ids = (value as { hostIds?: unknown } | null)?.hostIds;
+    if (!Array.isArray(ids) || !ids.every(id => Number.isSafeInteger(id))) {
+        throw new TypeError('hostIds must be an array of host ids');
+    }
+    return ids as number[];
+}
+
 /** The tenant summary plus faults, request counts and limits, as `GET /__sandbox/state` returns it. */
 export function adminState(target: AdminTarget): Record<string, unknown> {
     const requests = Object.fromEntries(
@@ -108,6 +117,8 @@ async function streamExpected(target: AdminTarget, url: URL, res: ServerResponse
  * - `GET|DELETE /__sandbox/requests[?endpoint=hld]`: the API request log
  * - `GET|DELETE /__sandbox/limits`: rate-limit usage, or reset it
  * - `GET|DELETE /__sandbox/tokens`: gateway token counts, or revoke every token issued so far
+ * - `POST /__sandbox/purge` / `POST /__sandbox/restore` (JSON `{ "hostIds": [...] }`): purge hosts from the
+ *   subscription, or bring purged ones back
  */
 export async function handleAdminRequest(
     target: AdminTarget,
@@ -147,6 +158,10 @@ export async function handleAdminRequest(
                 return sendJson(res, 200, { cleared: true });
             case 'GET /__sandbox/limits':
                 return sendJson(res, 200, target.limits.snapshot());
+            case 'POST /__sandbox/purge':
+                return sendJson(res, 200, { purged: target.tenant.purge(hostIdsOf(await readJson(req))) });
+            case 'POST /__sandbox/restore':
+                return sendJson(res, 200, { restored: target.tenant.restore(hostIdsOf(await readJson(req))) });
             case 'GET /__sandbox/tokens':
                 return sendJson(res, 200, tokenState(target));
             case 'DELETE /__sandbox/tokens':

@@ -6,6 +6,7 @@ import type { FaultInjector } from './fault-injector.js';
 import { answerWithFault, concurrencyText, rateLimitText, type SimpleReplier } from './fault-responses.js';
 import { handleHostDetections } from './hld-handler.js';
 import { isHostileFault } from './hostile-content.js';
+import { handleHostList } from './host-list-handler.js';
 import { handleKnowledgeBase } from './kb-handler.js';
 import { formatQualysDate } from './qualys-date.js';
 import type { RateLimiter, SandboxEndpoint } from './rate-limiter.js';
@@ -34,6 +35,7 @@ const ROUTES: readonly [RegExp, SandboxEndpoint, ApiHandler][] = [
     [/^\/api\/[2-5]\.0\/fo\/asset\/host\/vm\/detection\/?$/, 'hld', handleHostDetections],
     [/^\/api\/[2-4]\.0\/fo\/knowledge_base\/vuln\/?$/, 'kb', handleKnowledgeBase],
     [/^\/api\/[23]\.0\/fo\/scan\/?$/, 'scans', handleScanList],
+    [/^\/api\/[2-5]\.0\/fo\/asset\/host\/?$/, 'hosts', handleHostList],
     [/^\/msp\/about\.php$/, 'about', handleAbout]
 ];
 

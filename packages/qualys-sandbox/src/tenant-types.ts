@@ -82,6 +82,8 @@ export interface TenantState {
     firstHostId: number;
     lastHostId: number;
     advances: number;
+    /** Hosts purged and not restored. */
+    purgedHosts: number;
     kbQids: number;
     scans: { total: number; byState: Partial<Record<ScanState, number>> };
 }
