@@ -18,7 +18,8 @@ import { errorForResponse, htmlPageError, isHtml } from './qualys-response-error
 export const QualysEndpoint = {
     hostDetection: 'host_detection',
     knowledgeBase: 'knowledge_base',
-    scanList: 'scan_list'
+    scanList: 'scan_list',
+    hostList: 'host_list'
 } as const;
 
 /**
@@ -149,6 +150,12 @@ export class QualysApiClient {
     /** VM scan list (`/api/<v>/fo/scan/`, `action=list`), buffered. */
     fetchScanList(params: Record<string, string>, signal?: AbortSignal): Promise<string> {
         return this.fetch(QualysEndpoint.scanList, `/api/${this.config.apiVersion.scanList}/fo/scan/`, params, signal);
+    }
+
+    /** Host List (`/api/<v>/fo/asset/host/`, `action=list`), buffered: a reconciliation asks for ids only. */
+    fetchHostList(params: Record<string, string>, signal?: AbortSignal): Promise<string> {
+        const path = `/api/${this.config.apiVersion.hostList}/fo/asset/host/`;
+        return this.fetch(QualysEndpoint.hostList, path, params, signal);
     }
 
     /** The statistics as they are now (the shape the poller's run summary takes). */

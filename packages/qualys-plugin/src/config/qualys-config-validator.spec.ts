@@ -48,7 +48,7 @@ describe('validateQualysConfig', () => {
                 caFile: undefined,
                 proxy: undefined,
                 timeoutSeconds: 600,
-                apiVersion: { hostDetection: '5.0', knowledgeBase: '4.0', scanList: '3.0' }
+                apiVersion: { hostDetection: '5.0', knowledgeBase: '4.0', scanList: '3.0', hostList: '5.0' }
             }
         });
     });
@@ -80,7 +80,12 @@ describe('validateQualysConfig', () => {
         expect(config.initialLookbackMs).to.equal(30 * 86_400_000);
         expect(config.windowOverlapMs).to.equal(90 * 60_000);
         expect(config.proxy).to.equal('http://proxy.example.com:3128');
-        expect(config.apiVersion).to.deep.equal({ hostDetection: '4.0', knowledgeBase: '4.0', scanList: '3.0' });
+        expect(config.apiVersion).to.deep.equal({
+            hostDetection: '4.0',
+            knowledgeBase: '4.0',
+            scanList: '3.0',
+            hostList: '5.0'
+        });
     });
 
     it('normalises a bare host name, a trailing slash and upper case to an https origin', () => {

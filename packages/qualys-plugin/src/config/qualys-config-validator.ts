@@ -114,7 +114,12 @@ function apiVersions(raw: unknown): QualysApiVersions {
     const given = isObject(raw) ? raw : {};
     const defaults = (properties.apiVersion.properties ?? {}) as Record<string, JsonSchema>;
     const pick = (key: keyof QualysApiVersions): string => (given[key] ?? defaults[key].default) as string;
-    return { hostDetection: pick('hostDetection'), knowledgeBase: pick('knowledgeBase'), scanList: pick('scanList') };
+    return {
+        hostDetection: pick('hostDetection'),
+        knowledgeBase: pick('knowledgeBase'),
+        scanList: pick('scanList'),
+        hostList: pick('hostList')
+    };
 }
 
 /** Checks the proxy URL; returns its password (raw and decoded) as secrets, since it may reach a log line. */

@@ -6,6 +6,7 @@ export interface QualysApiVersions {
     hostDetection: string;
     knowledgeBase: string;
     scanList: string;
+    hostList: string;
 }
 
 /** A validated instance configuration (see `connector.json` for the raw schema and defaults). */

@@ -4,6 +4,7 @@
  */
 export * from './detection-identity.js';
 export * from './host-artifact.js';
+export * from './host-removal-artifacts.js';
 export * from './knowledge-base-artifact.js';
 export * from './ocsf-vulnerability-finding.js';
 export * from './run-summary-artifact.js';

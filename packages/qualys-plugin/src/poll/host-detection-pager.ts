@@ -137,7 +137,11 @@ function unreadablePage(page: number, cause: unknown): ConnectorError {
     });
 }
 
-function pageParams(base: Record<string, string>, window: DetectionWindow, idMin: number | undefined): Record<string, string> {
+function pageParams(
+    base: Record<string, string>,
+    window: DetectionWindow,
+    idMin: number | undefined
+): Record<string, string> {
     const params: Record<string, string> = { ...base, vm_processed_before: window.before };
     if (window.after) params.vm_processed_after = window.after;
     if (idMin !== undefined) params.id_min = String(idMin);
