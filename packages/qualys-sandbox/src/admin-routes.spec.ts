@@ -41,7 +41,8 @@ describe('admin routes', () => {
             now: '2024-05-14T08:00:00Z',
             advances: 0
         });
-        expect(json.requests).to.deep.equal({ hld: 0, kb: 0, scans: 0, about: 0 });
+        expect(json.requests).to.deep.equal({ hld: 0, kb: 0, scans: 0, hosts: 0, about: 0, auth: 0 });
+        expect(json.tokens).to.deep.equal({ lifetimeSec: 14400, issued: 0, rejected: 0, basicAuth: true });
         expect(json.limits.hld).to.include({ limit: 300, windowSec: 3600, concurrency: 2 });
     });
 

@@ -7,6 +7,7 @@ import { ParamError, readBody, RequestParams } from './request-params.js';
 import type { SandboxRequestLog } from './request-log.js';
 import { ResponseStream } from './response-stream.js';
 import type { AdvanceOptions, SyntheticTenant } from './synthetic-tenant.js';
+import type { TokenIssuer } from './token-issuer.js';
 
 /** Prefix of the control routes (no Basic auth; the server only listens on loopback). */
 export const ADMIN_PREFIX = '/__sandbox/';
@@ -20,6 +21,8 @@ export interface AdminTarget {
     limits: RateLimiter;
     /** Pace of each streamed answer, bytes per second; undefined = unpaced. */
     bytesPerSec?: number;
+    tokens: TokenIssuer;
+    basicAuth: boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -58,16 +61,38 @@ export function validateAdvanceOptions(value: unknown): AdvanceOptions {
     return options as AdvanceOptions;
 }
 
+/** The `hostIds` of a purge or restore request; throws TypeError when they are not a list of numbers. */
+function hostIdsOf(value: unknown): number[] {
+    const ids = (value as { hostIds?: unknown } | null)?.hostIds;
+    if (!Array.isArray(ids) || !ids.every(id => Number.isSafeInteger(id))) {
+        throw new TypeError('hostIds must be an array of host ids');
+    }
+    return ids as number[];
+}
+
 /** The tenant summary plus faults, request counts and limits, as `GET /__sandbox/state` returns it. */
 export function adminState(target: AdminTarget): Record<string, unknown> {
-    const requests = Object.fromEntries(SANDBOX_ENDPOINTS.map(endpoint => [endpoint, target.requests.count(endpoint)]));
+    const requests = Object.fromEntries(
+        [...SANDBOX_ENDPOINTS, 'auth' as const].map(endpoint => [endpoint, target.requests.count(endpoint)])
+    );
     return {
         url: target.url,
         ...target.tenant.state(),
         faults: { pending: target.faults.pending(), fired: target.faults.fired() },
         requests,
         limits: target.limits.snapshot(),
-        bytesPerSec: target.bytesPerSec ?? null
+        bytesPerSec: target.bytesPerSec ?? null,
+        tokens: tokenState(target)
+    };
+}
+
+/** Gateway tokens: lifetime, how many were issued and refused, and whether Basic is accepted. */
+function tokenState(target: AdminTarget): Record<string, unknown> {
+    return {
+        lifetimeSec: target.tokens.lifetimeSec,
+        issued: target.tokens.issued,
+        rejected: target.tokens.rejected,
+        basicAuth: target.basicAuth
     };
 }
 
@@ -94,6 +119,9 @@ async function streamExpected(target: AdminTarget, url: URL, res: ServerResponse
  * - `GET /__sandbox/expected?<HLD filters>`: the detection keys an HLD request must return
  * - `GET|DELETE /__sandbox/requests[?endpoint=hld]`: the API request log
  * - `GET|DELETE /__sandbox/limits`: rate-limit usage, or reset it
+ * - `GET|DELETE /__sandbox/tokens`: gateway token counts, or revoke every token issued so far
+ * - `POST /__sandbox/purge` / `POST /__sandbox/restore` (JSON `{ "hostIds": [...] }`): purge hosts from the
+ *   subscription, or bring purged ones back
  */
 export async function handleAdminRequest(
     target: AdminTarget,
@@ -133,6 +161,15 @@ export async function handleAdminRequest(
                 return sendJson(res, 200, { cleared: true });
             case 'GET /__sandbox/limits':
                 return sendJson(res, 200, target.limits.snapshot());
+            case 'POST /__sandbox/purge':
+                return sendJson(res, 200, { purged: target.tenant.purge(hostIdsOf(await readJson(req))) });
+            case 'POST /__sandbox/restore':
+                return sendJson(res, 200, { restored: target.tenant.restore(hostIdsOf(await readJson(req))) });
+            case 'GET /__sandbox/tokens':
+                return sendJson(res, 200, tokenState(target));
+            case 'DELETE /__sandbox/tokens':
+                target.tokens.revokeAll();
+                return sendJson(res, 200, tokenState(target));
             case 'DELETE /__sandbox/limits':
                 target.limits.reset();
                 return sendJson(res, 200, target.limits.snapshot());

@@ -1,11 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAbout } from './about-handler.js';
+import { sameSecret } from './credentials.js';
 import { type ApiContext, type ApiHandler, sendSimpleReturn, sendXml } from './api-context.js';
 import type { FaultInjector } from './fault-injector.js';
 import { answerWithFault, concurrencyText, rateLimitText, type SimpleReplier } from './fault-responses.js';
 import { handleHostDetections } from './hld-handler.js';
 import { isHostileFault } from './hostile-content.js';
+import { handleHostList } from './host-list-handler.js';
 import { handleKnowledgeBase } from './kb-handler.js';
 import { formatQualysDate } from './qualys-date.js';
 import type { RateLimiter, SandboxEndpoint } from './rate-limiter.js';
@@ -14,6 +15,7 @@ import type { SandboxRequestLog } from './request-log.js';
 import { handleScanList } from './scan-handler.js';
 import { genericReturnXml, htmlErrorPage } from './simple-return.js';
 import type { SyntheticTenant } from './synthetic-tenant.js';
+import type { TokenIssuer } from './token-issuer.js';
 
 /** What the API pipeline works with; the server owns these objects. */
 export interface PipelineDeps {
@@ -25,21 +27,19 @@ export interface PipelineDeps {
     baseUrl: string;
     /** Pace of every streamed answer, in bytes per second; unset = as fast as the client reads. */
     bytesPerSec?: number;
+    /** Issues and checks the gateway's tokens (Bearer authentication). */
+    issuer: TokenIssuer;
+    /** Whether Basic credentials are accepted (false models a subscription that turned Basic off). */
+    basicAuth: boolean;
 }
 
 const ROUTES: readonly [RegExp, SandboxEndpoint, ApiHandler][] = [
     [/^\/api\/[2-5]\.0\/fo\/asset\/host\/vm\/detection\/?$/, 'hld', handleHostDetections],
     [/^\/api\/[2-4]\.0\/fo\/knowledge_base\/vuln\/?$/, 'kb', handleKnowledgeBase],
     [/^\/api\/[23]\.0\/fo\/scan\/?$/, 'scans', handleScanList],
+    [/^\/api\/[2-5]\.0\/fo\/asset\/host\/?$/, 'hosts', handleHostList],
     [/^\/msp\/about\.php$/, 'about', handleAbout]
 ];
-
-function sameSecret(given: string, expected: string): boolean {
-    // Hash first so the comparison is constant-time regardless of the lengths involved.
-    const a = createHash('sha256').update(given).digest();
-    const b = createHash('sha256').update(expected).digest();
-    return timingSafeEqual(a, b);
-}
 
 /** True when the Authorization header carries the sandbox's Basic credentials. */
 export function isAuthorized(header: string | undefined, credentials: { username: string; password: string }): boolean {
@@ -50,6 +50,22 @@ export function isAuthorized(header: string | undefined, credentials: { username
     if (colon < 0) return false;
     const userOk = sameSecret(decoded.slice(0, colon), credentials.username);
     return sameSecret(decoded.slice(colon + 1), credentials.password) && userOk;
+}
+
+/**
+ * Why a request may not be served, or undefined when its credentials are good: Basic credentials (unless the
+ * subscription turned Basic off), or a gateway token that is valid, unexpired and not revoked.
+ */
+function refusal(deps: PipelineDeps, header: string | undefined): string | undefined {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (bearer) {
+        const check = deps.issuer.check(bearer[1], deps.credentials.username);
+        return check === 'valid' ? undefined : `The token is ${check}; log in to the gateway again (POST /auth).`;
+    }
+    if (!isAuthorized(header, deps.credentials)) return 'Bad Login/Password';
+    return deps.basicAuth
+        ? undefined
+        : 'Basic authentication is disabled for this subscription; use a gateway token (POST /auth).';
 }
 
 /** Answers paths no API lives at like a wrong host would (HTML 404), and other methods with 405. */
@@ -76,7 +92,7 @@ function sendHtmlError(
 }
 
 /**
- * Serves one API request: routing, Basic auth (401/2000), the mandatory X-Requested-With header, injected
+ * Serves one API request: routing, Basic or gateway-token auth (401/2000), the mandatory X-Requested-With header, injected
  * faults, per-endpoint rate and concurrency limits (409/1965, 409/1960), then the endpoint handler. A call holds
  * its concurrency slot until its response has finished streaming or the client went away.
  */
@@ -108,9 +124,10 @@ export async function handleApiRequest(
     const reply: SimpleReplier = (status, code, text, items = [], headers = limiter.peekHeaders(endpoint)) =>
         sendSimpleReturn(res, record, baseUrl, tenant, status, code, text, items, headers);
 
-    if (!isAuthorized(req.headers.authorization, credentials)) {
+    const refused = refusal(deps, req.headers.authorization);
+    if (refused !== undefined) {
         const headers = { ...limiter.peekHeaders(endpoint), 'WWW-Authenticate': 'Basic realm="MSP Login"' };
-        return reply(401, 2000, 'Bad Login/Password', [], headers);
+        return reply(401, 2000, refused, [], headers);
     }
     if (req.headers['x-requested-with'] === undefined) {
         const text = 'Missing required header(s): X-Requested-With (it is required for all API requests)';

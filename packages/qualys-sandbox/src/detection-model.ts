@@ -44,6 +44,11 @@ export interface SyntheticDetection {
     cdataTrap: boolean;
     /** Carries an element parsers will not know. */
     extension: boolean;
+    /**
+     * An information-gathered detection rendered without STATUS and without any date element, as in older real
+     * responses.
+     */
+    datesOmitted: boolean;
 }
 
 /** What detection derivation needs from the tenant. */
@@ -167,6 +172,7 @@ function replay(
         qds: ig ? undefined : Math.min(100, Math.max(1, severity * 18 - 12 + rng.range(0, 24))),
         cdataTrap: rng.chance(0.03),
         extension: rng.chance(0.04),
+        datesOmitted: false,
         resultsKey: 0,
         status: 'New',
         firstFound: 0,
@@ -209,6 +215,10 @@ function replay(
         d.lastUpdate = d.lastProcessed = event.processedAt;
     }
     d.resultsKey = hash(seed, hostId, slot, foundAdvance, 0x47);
+    d.datesOmitted = ig && hash(seed, hostId, slot, 0x49) % 2 === 0;
+    // Real responses have FIRST_FOUND_DATETIME after LAST_FOUND_DATETIME now and then; reproduce it rarely.
+    const inverted = hash(seed, hostId, slot, 0x48);
+    if (!ig && d.status !== 'New' && inverted % 40 === 0) d.firstFound = d.lastFound + (1 + (inverted % 29)) * DAY;
     return d;
 }
 

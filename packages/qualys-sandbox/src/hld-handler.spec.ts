@@ -99,7 +99,10 @@ describe('HLD endpoint', () => {
         expect(page.keys).to.deep.equal([
             ...sandbox.tenant.expectedDetections({ statuses: ['Fixed', 'Re-Opened'], includeIgs: true })
         ]);
-        expect(page.keys.every(k => k.status === 'Fixed' || k.status === 'Re-Opened')).to.equal(true);
+        // Some information-gathered detections come without STATUS and dates, as in older real responses.
+        expect(
+            page.keys.every(k => k.status === 'Fixed' || k.status === 'Re-Opened' || k.status === undefined)
+        ).to.equal(true);
         const igs = await readHldPage(
             (await call(sandbox, HLD_PATH, { action: 'list', show_igs: 1, truncation_limit: 0 })).body
         );

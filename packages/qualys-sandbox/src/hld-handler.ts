@@ -1,4 +1,5 @@
 import { type ApiContext, beginXml, nextPageQuery } from './api-context.js';
+import { METADATA_BLOCKS, type MetadataSelector } from './cloud-profile.js';
 import { compileFilter, type DetectionFilter } from './detection-filter.js';
 import type { DetectionStatus } from './detection-model.js';
 import { type HldShowOptions, hostXml } from './hld-xml.js';
@@ -41,6 +42,14 @@ export const HLD_PARAMETERS: ReadonlySet<string> = new Set(
 const STATUSES: readonly DetectionStatus[] = ['New', 'Active', 'Fixed', 'Re-Opened'];
 const OUTPUT_FORMATS = ['XML', 'CSV', 'CSV_NO_METADATA', 'CSV_MS_EXCEL', 'CSV_NO_METADATA_MS_EXCEL'];
 const KEEP_ALIVE_EVERY = 20;
+
+/** `host_metadata`: `all` or one provider (`ec2`, `azure`, `google`, `alicloud`); 1905 for anything else. */
+function metadataSelector(params: RequestParams): MetadataSelector | undefined {
+    const value = params.get('host_metadata')?.toLowerCase();
+    if (value === undefined) return undefined;
+    if (value === 'all' || Object.hasOwn(METADATA_BLOCKS, value)) return value as MetadataSelector;
+    throw params.invalid('host_metadata', value, 'expected all, ec2, azure, google or alicloud');
+}
 
 /** A parsed HLD request. */
 export interface HldQuery {
@@ -104,7 +113,10 @@ export function parseHldQuery(params: RequestParams): HldQuery {
             qdsFactors: params.flag('show_qds_factors', false),
             tags: params.flag('show_tags', false),
             reopenedInfo: params.flag('show_reopened_info', false),
-            assetId: params.flag('show_asset_id', false)
+            assetId: params.flag('show_asset_id', false),
+            metadata: metadataSelector(params),
+            cloudTags: params.flag('show_cloud_tags', false),
+            v5: false
         }
     };
 }
@@ -151,6 +163,7 @@ async function writeHostileHost(out: ResponseStream, xml: string, hostile: Hosti
  */
 export async function handleHostDetections(ctx: ApiContext): Promise<void> {
     const query = parseHldQuery(ctx.params);
+    query.show.v5 = ctx.path.startsWith('/api/5.0/');
     if (
         query.filter.idMin !== undefined &&
         query.filter.idMax !== undefined &&

@@ -1,3 +1,4 @@
+import { describeCloud, type SyntheticCloud } from './cloud-profile.js';
 import { hash, Rng } from './hash.js';
 
 /** TRACKING_METHOD values the sandbox produces. */
@@ -32,12 +33,16 @@ export interface SyntheticHost {
     ipv6?: string;
     trackingMethod: TrackingMethod;
     networkId: number;
+    /** NETWORK_NAME: `Global Default Network` for network 0. */
+    networkName: string;
     os: string;
     dns?: string;
     dnsData?: { hostname: string; domain?: string; fqdn?: string };
     netbios?: string;
     qgHostId?: string;
-    cloud?: { provider: string; service: string; resourceId: string; instanceId: string };
+    cloud?: SyntheticCloud;
+    /** Whether the host carries an empty `<ASSET_GROUP_LIST />`, as some real responses do. */
+    emptyAssetGroupList: boolean;
     lastScanDatetime: number;
     lastVmScannedDate: number;
     lastVmScannedDuration: number;
@@ -90,6 +95,7 @@ const METHODS: readonly TrackingMethod[] = [
     'AGENT',
     'EC2'
 ];
+const NETWORK_NAMES = ['DMZ Frankfurt', 'Retail Stores', 'Lab Network'];
 const DAY = 86_400;
 
 /** Epoch seconds a host's results were first processed: within the 30 days before the tenant start. */
@@ -125,14 +131,19 @@ export function describeHost(seed: number, index: number, id: number, events: re
     const tagStart = rng.int(TAGS.length);
     const h1 = hash(seed, id, 0x2a);
     const h2 = hash(seed, id, 0x2b);
+    const ip = `10.${(20 + (n >> 16)) & 255}.${(n >> 8) & 255}.${n & 255}`;
+    // Drawn in this order since the first tenants were generated: changing it would change every tenant.
+    const ipv6 = rng.chance(0.2) ? `fd00:${hex(h1, 4)}:${hex(h2, 4)}::${(n & 0xffff).toString(16)}` : undefined;
+    const networkId = rng.chance(0.8) ? 0 : 183_452 + rng.int(3);
     return {
         index,
         id,
         assetId: 28_000_000 + index * 7 + (h1 % 7),
-        ip: `10.${(20 + (n >> 16)) & 255}.${(n >> 8) & 255}.${n & 255}`,
-        ipv6: rng.chance(0.2) ? `fd00:${hex(h1, 4)}:${hex(h2, 4)}::${(n & 0xffff).toString(16)}` : undefined,
+        ip,
+        ipv6,
         trackingMethod,
-        networkId: rng.chance(0.8) ? 0 : 183_452 + rng.int(3),
+        networkId,
+        networkName: networkId === 0 ? 'Global Default Network' : NETWORK_NAMES[networkId - 183_452],
         os,
         dns: hasDns ? `${hostname}.${domain}` : undefined,
         // Some DNS_DATA blocks lack DOMAIN/FQDN (rendered as empty elements), as in real exports.
@@ -146,15 +157,8 @@ export function describeHost(seed: number, index: number, id: number, events: re
             trackingMethod === 'AGENT'
                 ? `${hex(h1, 8)}-${hex(h2, 4)}-4${hex(h1 >>> 7, 3)}-9${hex(h2 >>> 5, 3)}-${hex(h1 ^ h2, 8)}${hex(n, 4)}`
                 : undefined,
-        cloud:
-            trackingMethod === 'EC2'
-                ? {
-                      provider: 'AWS',
-                      service: 'EC2',
-                      resourceId: `i-0${hex(h1, 8)}${hex(h2, 8)}`,
-                      instanceId: `i-0${hex(h1, 8)}${hex(h2, 8)}`
-                  }
-                : undefined,
+        cloud: describeCloud(seed, id, index, trackingMethod, ip),
+        emptyAssetGroupList: hash(seed, id, 0x2d) % 7 === 0,
         lastScanDatetime: last.processedAt,
         lastVmScannedDate: last.scanEnd,
         lastVmScannedDuration: last.duration,

@@ -14,6 +14,12 @@ export {
 export type { DetectionFilter, IdRange } from './detection-filter.js';
 export type { DetectionStatus, DetectionType, SyntheticDetection } from './detection-model.js';
 export type { HostScanEvent, SyntheticHost, SyntheticTag, TrackingMethod } from './host-profile.js';
+export {
+    METADATA_BLOCKS,
+    type MetadataSelector,
+    type SyntheticCloud,
+    type SyntheticMetadataAttribute
+} from './cloud-profile.js';
 export { SyntheticKnowledgeBase, type KnowledgeBaseVuln } from './knowledge-base.js';
 export type { VulnType } from './vuln-content.js';
 export { ScanCatalog, SCAN_STATES, type ScanState, type SyntheticScan } from './scan-catalog.js';

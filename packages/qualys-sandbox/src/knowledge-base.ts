@@ -61,6 +61,7 @@ export class SyntheticKnowledgeBase {
     private readonly revision: Uint16Array;
     private readonly family: Uint8Array;
     private readonly indexByQid = new Map<number, number>();
+    private readonly cveCache = new Map<number, readonly string[]>();
 
     /** Builds `size` QIDs (about a tenth of them information-gathered) last modified before `startSec`. */
     constructor(
@@ -138,6 +139,24 @@ export class SyntheticKnowledgeBase {
         return [...modified].map(index => this.qids[index]).sort((a, b) => a - b);
     }
 
+    /**
+     * Whether the QID's KnowledgeBase entry has no CVSS block (as entries read without `details=All` may lack
+     * it): its detections' QDS factors are then the only CVSS source.
+     */
+    lacksCvss(index: number): boolean {
+        return hash(this.seed, this.qids[index], 0xc2) % 6 === 0;
+    }
+
+    /** The CVE ids of the QID at `index`, in KnowledgeBase order (cached: detections of API 5.0 list them). */
+    cveIds(index: number): readonly string[] {
+        let ids = this.cveCache.get(index);
+        if (ids === undefined) {
+            ids = this.vuln(index).cves.map(cve => cve.id);
+            this.cveCache.set(index, ids);
+        }
+        return ids;
+    }
+
     /** Rebuilds the full entry for the QID at `index`. */
     vuln(index: number): KnowledgeBaseVuln {
         const qid = this.qids[index];
@@ -171,16 +190,18 @@ export class SyntheticKnowledgeBase {
                     : [],
             cves,
             ...vulnTexts(family, title, rng, this.revision[index]),
-            cvss: family.ig
-                ? undefined
-                : { base: base2.toFixed(1), temporal: (base2 * 0.86).toFixed(1), vector: vectors.v2 },
-            cvss3: family.ig
-                ? undefined
-                : {
-                      base: base3.toFixed(1),
-                      temporal: (base3 * (0.85 + live.float() / 10)).toFixed(1),
-                      vector: vectors.v3
-                  },
+            cvss:
+                family.ig || this.lacksCvss(index)
+                    ? undefined
+                    : { base: base2.toFixed(1), temporal: (base2 * 0.86).toFixed(1), vector: vectors.v2 },
+            cvss3:
+                family.ig || this.lacksCvss(index)
+                    ? undefined
+                    : {
+                          base: base3.toFixed(1),
+                          temporal: (base3 * (0.85 + live.float() / 10)).toFixed(1),
+                          vector: vectors.v3
+                      },
             pciFlag: !family.ig && severity >= 3,
             threatIntel: threatIntel.map(([id, label]) => ({ id, label })),
             discovery: { remote: family.remote, authTypes: family.auth ? [family.auth] : [] },

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { ADMIN_PREFIX, handleAdminRequest } from './admin-routes.js';
 import { handleApiRequest, type PipelineDeps } from './api-pipeline.js';
 import { FaultInjector } from './fault-injector.js';
+import { GATEWAY_AUTH_PATH, handleGatewayAuth } from './gateway-auth-handler.js';
 import { RateLimiter, type RateLimitOptions, type SandboxEndpoint } from './rate-limiter.js';
 import { SandboxRequestLog } from './request-log.js';
 import { type AdvanceOptions, type AdvanceResult, SyntheticTenant } from './synthetic-tenant.js';
+import { TokenIssuer } from './token-issuer.js';
 
 /** Options of `QualysSandbox.start`. Tenant options default as in `TenantOptions`. */
 export interface SandboxOptions {
@@ -42,12 +44,17 @@ export interface SandboxOptions {
      * as the client reads): a server slower than its client, as Qualys is on large pages.
      */
     bytesPerSec?: number;
+    /** Lifetime of the gateway tokens `POST /auth` issues, in seconds (default 4 hours, as Qualys documents). */
+    tokenLifetimeSec?: number;
+    /** Accept Basic credentials on the API (default true); false models a subscription that turned Basic off. */
+    basicAuth?: boolean;
 }
 
 /**
  * A loopback HTTP server speaking the Qualys VM API v2 XML dialect over a synthetic tenant: host detections
  * (`/api/{2-5}.0/fo/asset/host/vm/detection/`), KnowledgeBase (`/api/{2-4}.0/fo/knowledge_base/vuln/`), scan list
- * (`/api/{2,3}.0/fo/scan/`) and `/msp/about.php`, plus `/__sandbox/` control routes. Responses stream with
+ * (`/api/{2,3}.0/fo/scan/`) and `/msp/about.php`, the gateway's token login (`POST /auth`, whose tokens the API
+ * accepts as `Authorization: Bearer`), plus `/__sandbox/` control routes. Responses stream with
  * backpressure, so very large tenants cost the server little memory.
  */
 export class QualysSandbox {
@@ -65,6 +72,10 @@ export class QualysSandbox {
     readonly limits: RateLimiter;
     /** Pace of each streamed answer, in bytes per second; undefined = unpaced. */
     readonly bytesPerSec?: number;
+    /** Issues and checks gateway tokens. */
+    readonly tokens: TokenIssuer;
+    /** Whether the API accepts Basic credentials. */
+    readonly basicAuth: boolean;
 
     private constructor(
         private readonly server: Server,
@@ -72,13 +83,15 @@ export class QualysSandbox {
         tenant: SyntheticTenant,
         credentials: { username: string; password: string },
         limits: RateLimiter,
-        bytesPerSec?: number
+        options: SandboxOptions
     ) {
-        this.bytesPerSec = bytesPerSec;
+        this.bytesPerSec = options.bytesPerSec;
         this.url = url;
         this.tenant = tenant;
         this.credentials = credentials;
         this.limits = limits;
+        this.tokens = new TokenIssuer(options.tokenLifetimeSec);
+        this.basicAuth = options.basicAuth !== false;
     }
 
     /** Builds the tenant and starts listening on 127.0.0.1. */
@@ -101,8 +114,7 @@ export class QualysSandbox {
             });
         });
         const { port } = server.address() as AddressInfo;
-        const url = `http://127.0.0.1:${port}`;
-        const sandbox = new QualysSandbox(server, url, tenant, credentials, limits, options.bytesPerSec);
+        const sandbox = new QualysSandbox(server, `http://127.0.0.1:${port}`, tenant, credentials, limits, options);
         // Attached right after listen resolves, before any connection can have been read.
         server.on('request', (req: IncomingMessage, res: ServerResponse) => {
             sandbox.dispatch(req, res).catch(() => {
@@ -138,6 +150,14 @@ export class QualysSandbox {
     private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', this.url);
         if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdminRequest(this, req, res, url);
+        if (url.pathname === GATEWAY_AUTH_PATH) {
+            return handleGatewayAuth(
+                { issuer: this.tokens, requests: this.requests, credentials: this.credentials },
+                req,
+                res,
+                url
+            );
+        }
         const deps: PipelineDeps = {
             tenant: this.tenant,
             faults: this.faults,
@@ -145,7 +165,9 @@ export class QualysSandbox {
             limiter: this.limits,
             credentials: this.credentials,
             baseUrl: this.url,
-            bytesPerSec: this.bytesPerSec
+            bytesPerSec: this.bytesPerSec,
+            issuer: this.tokens,
+            basicAuth: this.basicAuth
         };
         return handleApiRequest(deps, req, res, url);
     }

@@ -1,8 +1,8 @@
 /** The API families the sandbox serves; each has its own rate and concurrency budget, as on Qualys. */
-export type SandboxEndpoint = 'hld' | 'kb' | 'scans' | 'about';
+export type SandboxEndpoint = 'hld' | 'kb' | 'scans' | 'hosts' | 'about';
 
 /** Every endpoint, in a stable order. */
-export const SANDBOX_ENDPOINTS: readonly SandboxEndpoint[] = ['hld', 'kb', 'scans', 'about'];
+export const SANDBOX_ENDPOINTS: readonly SandboxEndpoint[] = ['hld', 'kb', 'scans', 'hosts', 'about'];
 
 /** Per-endpoint limits: `limit` calls per sliding `windowSec`, and `concurrency` calls in flight. */
 export interface RateLimitOptions {

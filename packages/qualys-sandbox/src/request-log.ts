@@ -1,12 +1,15 @@
 import type { SandboxEndpoint } from './rate-limiter.js';
 
+/** What a logged request went to: an API endpoint, the gateway's token login (`auth`), or nothing known. */
+export type LoggedEndpoint = SandboxEndpoint | 'auth' | 'unknown';
+
 /** One API request as the sandbox saw and answered it. Updated in place while the response streams. */
 export interface SandboxRequestRecord {
     /** 1-based sequence number across all endpoints. */
     seq: number;
     /** Wall-clock start (ISO). */
     at: string;
-    endpoint: SandboxEndpoint | 'unknown';
+    endpoint: LoggedEndpoint;
     method: string;
     path: string;
     /** Merged query and form parameters (credentials never appear here: they travel in the Authorization header). */
@@ -40,7 +43,7 @@ export class SandboxRequestLog {
 
     /** Starts a record for a new request and returns it for in-place updates. */
     start(
-        endpoint: SandboxEndpoint | 'unknown',
+        endpoint: LoggedEndpoint,
         method: string,
         path: string,
         params: Record<string, string>
@@ -63,22 +66,22 @@ export class SandboxRequestLog {
     }
 
     /** Records, optionally only those of one endpoint, oldest first. */
-    all(endpoint?: SandboxEndpoint | 'unknown'): SandboxRequestRecord[] {
+    all(endpoint?: LoggedEndpoint): SandboxRequestRecord[] {
         return endpoint ? this.records.filter(r => r.endpoint === endpoint) : [...this.records];
     }
 
     /** Number of requests (optionally to one endpoint, optionally matching a predicate). */
-    count(endpoint?: SandboxEndpoint | 'unknown', predicate?: (record: SandboxRequestRecord) => boolean): number {
+    count(endpoint?: LoggedEndpoint, predicate?: (record: SandboxRequestRecord) => boolean): number {
         return this.all(endpoint).filter(record => !predicate || predicate(record)).length;
     }
 
     /** The first request (optionally to one endpoint). */
-    first(endpoint?: SandboxEndpoint | 'unknown'): SandboxRequestRecord | undefined {
+    first(endpoint?: LoggedEndpoint): SandboxRequestRecord | undefined {
         return this.all(endpoint)[0];
     }
 
     /** The latest request (optionally to one endpoint). */
-    last(endpoint?: SandboxEndpoint | 'unknown'): SandboxRequestRecord | undefined {
+    last(endpoint?: LoggedEndpoint): SandboxRequestRecord | undefined {
         return this.all(endpoint).at(-1);
     }
 

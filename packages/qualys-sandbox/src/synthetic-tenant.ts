@@ -45,6 +45,8 @@ export class SyntheticTenant implements DetectionSource {
     private readonly processedAt: Uint32Array;
     private readonly generation: Uint32Array;
     private readonly advances: AdvanceRecord[] = [];
+    /** Hosts purged from the subscription (by a user or a purge rule): gone from every API until restored. */
+    private readonly purged = new Set<number>();
     private clock: number;
     private readonly wallClock: boolean;
 
@@ -115,7 +117,7 @@ export class SyntheticTenant implements DetectionSource {
             for (let i = this.lowerBound(Math.max(range.min, filter.idMin)); i < this.hostCount; i++) {
                 const id = this.hostIds[i];
                 if (id > max) break;
-                if (hostPasses(filter, id, this.processedAt[i])) yield i;
+                if (hostPasses(filter, id, this.processedAt[i]) && !this.purged.has(id)) yield i;
             }
         }
     }
@@ -158,8 +160,7 @@ export class SyntheticTenant implements DetectionSource {
                     ssl: d.ssl,
                     ...(d.fqdn === undefined ? {} : { fqdn: d.fqdn }),
                     uniqueVulnId: d.uniqueVulnId,
-                    status: d.status,
-                    lastUpdate: formatQualysDate(d.lastUpdate)
+                    ...(d.datesOmitted ? {} : { status: d.status, lastUpdate: formatQualysDate(d.lastUpdate) })
                 };
             }
         }
@@ -205,6 +206,28 @@ export class SyntheticTenant implements DetectionSource {
         };
     }
 
+    /**
+     * Purges hosts, as a Qualys user or purge rule does: they vanish from host detections and the host list
+     * (nothing else about them changes). Returns the ids that were present and are now purged.
+     */
+    purge(hostIds: readonly number[]): number[] {
+        const done = hostIds.filter(id => this.indexOfHost(id) !== undefined && !this.purged.has(id));
+        for (const id of done) this.purged.add(id);
+        return done;
+    }
+
+    /** Brings purged hosts back (a re-discovered asset); returns the ids that were purged and are back. */
+    restore(hostIds: readonly number[]): number[] {
+        const done = hostIds.filter(id => this.purged.has(id));
+        for (const id of done) this.purged.delete(id);
+        return done;
+    }
+
+    /** Ids of the purged hosts, ascending. */
+    purgedHostIds(): number[] {
+        return [...this.purged].sort((a, b) => a - b);
+    }
+
     /** A summary for admin and logging. */
     state(): TenantState {
         return {
@@ -217,6 +240,7 @@ export class SyntheticTenant implements DetectionSource {
             firstHostId: this.firstHostId,
             lastHostId: this.hostCount > 0 ? this.hostIds[this.hostCount - 1] : this.firstHostId,
             advances: this.advances.length,
+            purgedHosts: this.purged.size,
             kbQids: this.kb.qids.length,
             scans: { total: this.scans.list().length, byState: this.scans.countsByState() }
         };

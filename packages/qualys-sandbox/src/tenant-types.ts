@@ -65,9 +65,10 @@ export interface ExpectedDetection {
     ssl: boolean;
     fqdn?: string;
     uniqueVulnId: number;
-    status: DetectionStatus;
-    /** LAST_UPDATE_DATETIME as it appears in the XML. */
-    lastUpdate: string;
+    /** STATUS; absent for an information-gathered detection rendered without status and dates. */
+    status?: DetectionStatus;
+    /** LAST_UPDATE_DATETIME as it appears in the XML; absent like `status`. */
+    lastUpdate?: string;
 }
 
 /** A summary of the tenant for admin/state reporting. */
@@ -81,6 +82,8 @@ export interface TenantState {
     firstHostId: number;
     lastHostId: number;
     advances: number;
+    /** Hosts purged and not restored. */
+    purgedHosts: number;
     kbQids: number;
     scans: { total: number; byState: Partial<Record<ScanState, number>> };
 }

@@ -104,8 +104,7 @@ export async function readHldPage(body: string): Promise<HldPage> {
                 ssl: d.SSL[0] === '1',
                 ...(d.FQDN ? { fqdn: d.FQDN[0] } : {}),
                 uniqueVulnId: Number(d.UNIQUE_VULN_ID[0]),
-                status: d.STATUS[0],
-                lastUpdate: d.LAST_UPDATE_DATETIME[0]
+                ...(d.STATUS ? { status: d.STATUS[0], lastUpdate: d.LAST_UPDATE_DATETIME[0] } : {})
             });
         }
     }

@@ -8,6 +8,9 @@ const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
 
 const nonEmptyString = { type: 'string', minLength: 1 } as const;
 
+/** The authentication methods a manifest can declare (see `ConnectorAuth`). */
+const AUTH_METHODS = ['basic', 'api_key', 'oauth2', 'token', 'none'] as const;
+
 /**
  * JSON Schema (draft-07) of a {@link ConnectorManifest}: what can be checked structurally. `validateManifest`
  * adds what a schema cannot say (a valid semver range, a parseable interval, secrets marked `writeOnly`, a
@@ -46,7 +49,15 @@ export const connectorManifestSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['method'],
-            properties: { method: { enum: ['basic', 'api_key', 'oauth2', 'none'] } }
+            properties: {
+                method: { enum: AUTH_METHODS, description: 'The default way an instance authenticates' },
+                alternatives: {
+                    type: 'array',
+                    uniqueItems: true,
+                    items: { enum: AUTH_METHODS },
+                    description: 'Other ways an instance may be configured to authenticate'
+                }
+            }
         },
         configSchema: {
             description: "JSON Schema of an instance's settings: an object schema; secret fields are `writeOnly: true`",

@@ -3,9 +3,18 @@ import type { StreamDeclaration } from '../stream.js';
 /** A JSON Schema object, as found in a manifest's `configSchema`. */
 export type JsonSchema = Record<string, unknown>;
 
+/**
+ * An authentication method: `basic` (HTTP Basic on every call), `api_key`, `oauth2`, `token` (the username and
+ * password are exchanged for a bearer token that the connector renews), `none`.
+ */
+export type ConnectorAuthMethod = 'basic' | 'api_key' | 'oauth2' | 'token' | 'none';
+
 /** How a connector authenticates to its remote system. */
 export interface ConnectorAuth {
-    method: 'basic' | 'api_key' | 'oauth2' | 'none';
+    /** The default method. */
+    method: ConnectorAuthMethod;
+    /** Other methods an instance can choose in its settings. */
+    alternatives?: ConnectorAuthMethod[];
 }
 
 /**

@@ -164,6 +164,15 @@ describe('validateManifest', () => {
         }
     });
 
+    it('accepts alternative authentication methods and rejects unknown ones', () => {
+        expect(validateManifest(withChanges(m => (m.auth = { method: 'basic', alternatives: ['token'] }))).ok).to.equal(
+            true
+        );
+        expect(
+            problemPaths(withChanges(m => (m.auth = { method: 'basic', alternatives: ['kerberos'] })))
+        ).to.deep.equal(['auth.alternatives[0]']);
+    });
+
     it('reports bad types, enums and duplicate capabilities all at once', () => {
         const result = validateManifest(
             withChanges(m => {
@@ -173,7 +182,7 @@ describe('validateManifest', () => {
             })
         );
         expect(result.ok ? [] : result.problems).to.deep.include.members([
-            { path: 'auth.method', message: "must be one of 'basic', 'api_key', 'oauth2', 'none'" },
+            { path: 'auth.method', message: "must be one of 'basic', 'api_key', 'oauth2', 'token', 'none'" },
             { path: 'multiInstance', message: 'must be a boolean, not a string' },
             { path: 'capabilities[2]', message: 'must be a string, not an integer' }
         ]);

@@ -29,7 +29,7 @@ export function formatCatalog(entries: readonly CatalogEntry[], options: Catalog
                 e.displayName,
                 e.vendor,
                 e.category,
-                e.authMethod,
+                [e.authMethod, ...e.authAlternatives].join('|'),
                 e.defaultPollingInterval,
                 e.multiInstance ? 'many' : 'one'
             ])
@@ -49,7 +49,7 @@ function details(entry: CatalogEntry, width: number): string[] {
     const lines = [`${entry.id}: ${entry.displayName} by ${entry.vendor}${pkg}`];
     lines.push(...wrap(entry.description, width, '  '));
     lines.push(
-        `  Category: ${entry.category}; auth: ${entry.authMethod}; polls every ${entry.defaultPollingInterval} by default; ` +
+        `  Category: ${entry.category}; auth: ${authText(entry)}; polls every ${entry.defaultPollingInterval} by default; ` +
             (entry.multiInstance ? 'several instances allowed' : 'one instance only')
     );
     if (entry.capabilities.length > 0) lines.push(`  Capabilities: ${entry.capabilities.join(', ')}`);
@@ -113,4 +113,10 @@ function wrap(text: string, width: number, indent: string): string[] {
 
 function show(value: unknown): string {
     return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** `basic`, or `basic (default) or token` when an instance can choose. */
+function authText(entry: CatalogEntry): string {
+    if (entry.authAlternatives.length === 0) return entry.authMethod;
+    return `${entry.authMethod} (default) or ${entry.authAlternatives.join(' or ')}`;
 }

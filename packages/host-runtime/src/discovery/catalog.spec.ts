@@ -65,6 +65,7 @@ describe('buildCatalog', () => {
         expect(alpha.capabilities).to.deep.equal(['records']);
         // No streams declared: the single default stream.
         expect(alpha.streams.map(stream => stream.id)).to.deep.equal(['default']);
+        expect(alpha.authAlternatives).to.deep.equal([]);
         expect(alpha.fields.map(f => f.name)).to.deep.equal([
             'host',
             'password',

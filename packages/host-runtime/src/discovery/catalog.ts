@@ -32,7 +32,10 @@ export interface CatalogEntry {
     description: string;
     vendor: string;
     category: string;
+    /** The default authentication method. */
     authMethod: string;
+    /** Other methods an instance may choose; empty when there are none. */
+    authAlternatives: string[];
     defaultPollingInterval: string;
     multiInstance: boolean;
     capabilities: string[];
@@ -64,6 +67,7 @@ function toEntry({ manifest, packageName, packageVersion }: CatalogSource): Cata
         vendor: manifest.vendor,
         category: manifest.category,
         authMethod: manifest.auth.method,
+        authAlternatives: [...(manifest.auth.alternatives ?? [])],
         defaultPollingInterval: manifest.defaults.pollingInterval,
         multiInstance: manifest.multiInstance,
         capabilities: [...manifest.capabilities],

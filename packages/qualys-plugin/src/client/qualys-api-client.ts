@@ -10,6 +10,7 @@ import type {
     RateLimitPolicy
 } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/qualys-config.js';
+import type { GatewayToken } from './gateway-token.js';
 import { QualysCallStats, type QualysCallStatsSnapshot } from './qualys-call-stats.js';
 import { errorForResponse, htmlPageError, isHtml } from './qualys-response-error.js';
 
@@ -17,7 +18,8 @@ import { errorForResponse, htmlPageError, isHtml } from './qualys-response-error
 export const QualysEndpoint = {
     hostDetection: 'host_detection',
     knowledgeBase: 'knowledge_base',
-    scanList: 'scan_list'
+    scanList: 'scan_list',
+    hostList: 'host_list'
 } as const;
 
 /**
@@ -41,6 +43,11 @@ export interface QualysApiClientOptions {
     retry?: HttpClientOptions['retry'];
     /** Also receives every HTTP event (after the statistics). */
     onEvent?: (event: HttpEvent) => void;
+    /**
+     * Token authentication: calls carry `Authorization: Bearer <token>` from this gateway token instead of Basic
+     * credentials. Required when `config.authMethod` is `token`.
+     */
+    token?: GatewayToken;
 }
 
 /** A 2xx response whose body is still streaming. */
@@ -52,7 +59,9 @@ export interface QualysStreamResponse {
 
 /**
  * The Qualys VM API calls the connector makes, all as `POST` forms (long `ids=` lists never hit URL limits)
- * with Basic auth and the mandatory `X-Requested-With` header. Every method returns only 2xx bodies: a non-2xx
+ * with Basic auth (or a gateway token as `Bearer`, see {@link QualysApiClientOptions.token}) and the mandatory
+ * `X-Requested-With` header. With a token, a 401 answer drops the token and the call is repeated once with a
+ * new one. Every method returns only 2xx bodies: a non-2xx
  * response becomes a `ConnectorError` (the `SIMPLE_RETURN` code decides its kind when there is one), and a 2xx
  * HTML page a `not_found` error pointing to the platform table. A 2xx `SIMPLE_RETURN` is left to the caller's
  * parser, which reads the root element anyway.
@@ -61,15 +70,25 @@ export class QualysApiClient {
     /** Call statistics for the run summary; `reset()` them at the start of a poll. */
     readonly stats = new QualysCallStats();
     private readonly http: HttpClient;
+    private readonly token?: GatewayToken;
+    private readonly onEvent: (event: HttpEvent) => void;
 
     constructor(
         private readonly config: QualysConfig,
         options: QualysApiClientOptions
     ) {
         const timeoutMs = (options.timeoutSeconds ?? config.timeoutSeconds) * 1000;
+        if (config.authMethod === 'token' && options.token === undefined) {
+            throw new Error('QualysApiClient: token authentication needs a gateway token');
+        }
+        this.token = config.authMethod === 'token' ? options.token : undefined;
+        this.onEvent = event => {
+            this.stats.record(event);
+            options.onEvent?.(event);
+        };
         this.http = options.http.create({
             baseUrl: config.baseUrl,
-            auth: { username: config.username, password: config.password },
+            ...(this.token === undefined ? { auth: { username: config.username, password: config.password } } : {}),
             // Qualys refuses v2 calls without it (CSRF protection); any value will do.
             headers: { 'X-Requested-With': 'signal-connectors' },
             timeouts: { connectMs: Math.min(30_000, timeoutMs), responseMs: timeoutMs, idleMs: timeoutMs },
@@ -79,11 +98,13 @@ export class QualysApiClient {
             rateLimitPolicy: measured(options.rateLimitPolicy, options.clock, this.stats),
             maxResponseBytes: MAX_LIST_RESPONSE_BYTES,
             logger: options.logger,
-            onEvent: event => {
-                this.stats.record(event);
-                options.onEvent?.(event);
-            }
+            onEvent: this.onEvent
         });
+    }
+
+    /** `basic` or `token`: how this client authenticates. */
+    get authMethod(): 'basic' | 'token' {
+        return this.token === undefined ? 'basic' : 'token';
     }
 
     /**
@@ -101,7 +122,11 @@ export class QualysApiClient {
     ): Promise<QualysStreamResponse> {
         const endpoint = QualysEndpoint.hostDetection;
         const path = `/api/${this.config.apiVersion.hostDetection}/fo/asset/host/vm/detection/`;
-        const response = await this.http.stream({ method: 'POST', path, form: listForm(params), endpoint, signal });
+        const response = await this.authorised(
+            signal,
+            headers => this.http.stream({ method: 'POST', path, form: listForm(params), endpoint, signal, headers }),
+            refused => refused.body.destroy()
+        );
         if (response.status < 200 || response.status >= 300) {
             const body = await readAll(response.body);
             throw errorForResponse(response.status, response.headers, body, { baseUrl: this.config.baseUrl, endpoint });
@@ -127,9 +152,36 @@ export class QualysApiClient {
         return this.fetch(QualysEndpoint.scanList, `/api/${this.config.apiVersion.scanList}/fo/scan/`, params, signal);
     }
 
+    /** Host List (`/api/<v>/fo/asset/host/`, `action=list`), buffered: a reconciliation asks for ids only. */
+    fetchHostList(params: Record<string, string>, signal?: AbortSignal): Promise<string> {
+        const path = `/api/${this.config.apiVersion.hostList}/fo/asset/host/`;
+        return this.fetch(QualysEndpoint.hostList, path, params, signal);
+    }
+
     /** The statistics as they are now (the shape the poller's run summary takes). */
     callStats(): QualysCallStatsSnapshot {
         return this.stats.snapshot();
+    }
+
+    /**
+     * Sends a call with the credentials it needs: none extra for Basic (the HTTP client adds them), a Bearer
+     * token otherwise. A 401 with a token means Qualys no longer accepts it (expired early, revoked): the token
+     * is dropped and the call repeated once with a new one; a second 401 goes to the caller as is.
+     */
+    private async authorised<R extends { status: number }>(
+        signal: AbortSignal | undefined,
+        send: (headers: Record<string, string> | undefined) => Promise<R>,
+        discard: (refused: R) => void
+    ): Promise<R> {
+        const token = this.token;
+        if (token === undefined) return send(undefined);
+        const first = await token.get(signal, this.onEvent);
+        const response = await send({ Authorization: `Bearer ${first}` });
+        if (response.status !== 401) return response;
+        discard(response);
+        token.reject(first);
+        const second = await token.get(signal, this.onEvent);
+        return send({ Authorization: `Bearer ${second}` });
     }
 
     private async fetch(
@@ -138,7 +190,11 @@ export class QualysApiClient {
         params: Record<string, string>,
         signal?: AbortSignal
     ): Promise<string> {
-        const response = await this.http.request({ method: 'POST', path, form: listForm(params), endpoint, signal });
+        const response = await this.authorised(
+            signal,
+            headers => this.http.request({ method: 'POST', path, form: listForm(params), endpoint, signal, headers }),
+            () => undefined
+        );
         if (response.status < 200 || response.status >= 300) {
             throw errorForResponse(response.status, response.headers, response.body, {
                 baseUrl: this.config.baseUrl,

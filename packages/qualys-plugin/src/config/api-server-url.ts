@@ -13,7 +13,7 @@ export type ApiServerCheck = { ok: true; baseUrl: string } | { ok: false; messag
  *
  * Messages never repeat user info from the URL: users paste `https://user:password@host` surprisingly often.
  */
-export function normaliseApiServer(text: string): ApiServerCheck {
+export function normaliseApiServer(text: string, options: { checkRole?: boolean } = {}): ApiServerCheck {
     const trimmed = text.trim();
     if (trimmed === '') return { ok: false, message: 'must not be empty', hint: example() };
     const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
@@ -53,7 +53,7 @@ export function normaliseApiServer(text: string): ApiServerCheck {
             hint: `Use '${url.origin}'; the connector adds the API paths itself`
         };
     }
-    const wrongHost = checkHostRole(url.hostname);
+    const wrongHost = options.checkRole === false ? undefined : checkHostRole(url.hostname);
     if (wrongHost) return { ok: false, ...wrongHost };
     return { ok: true, baseUrl: url.origin };
 }

@@ -35,6 +35,7 @@ describe('validateQualysConfig', () => {
                 baseUrl: 'https://qualysapi.qualys.com',
                 username: 'acme_ab12',
                 password: PASSWORD,
+                authMethod: 'basic',
                 truncationLimit: 1000,
                 includeResults: true,
                 statuses: ['New', 'Active', 'Re-Opened', 'Fixed'],
@@ -42,11 +43,12 @@ describe('validateQualysConfig', () => {
                 initialLookbackMs: undefined,
                 windowOverlapMs: 15 * 60_000,
                 kbEnrichment: true,
+                cloudMetadata: true,
                 scans: true,
                 caFile: undefined,
                 proxy: undefined,
                 timeoutSeconds: 600,
-                apiVersion: { hostDetection: '5.0', knowledgeBase: '4.0', scanList: '3.0' }
+                apiVersion: { hostDetection: '5.0', knowledgeBase: '4.0', scanList: '3.0', hostList: '5.0' }
             }
         });
     });
@@ -78,7 +80,12 @@ describe('validateQualysConfig', () => {
         expect(config.initialLookbackMs).to.equal(30 * 86_400_000);
         expect(config.windowOverlapMs).to.equal(90 * 60_000);
         expect(config.proxy).to.equal('http://proxy.example.com:3128');
-        expect(config.apiVersion).to.deep.equal({ hostDetection: '4.0', knowledgeBase: '4.0', scanList: '3.0' });
+        expect(config.apiVersion).to.deep.equal({
+            hostDetection: '4.0',
+            knowledgeBase: '4.0',
+            scanList: '3.0',
+            hostList: '5.0'
+        });
     });
 
     it('normalises a bare host name, a trailing slash and upper case to an https origin', () => {
@@ -236,12 +243,71 @@ describe('validateQualysConfig', () => {
     });
 });
 
+describe('validateQualysConfig: token authentication', () => {
+    it("derives the gateway of a platform's API server and of a private cloud's", () => {
+        const platform = validateQualysConfig({
+            ...MINIMAL,
+            host: 'qualysapi.qg2.apps.qualys.com',
+            authMethod: 'token'
+        });
+        expect(platform.ok && platform.config).to.include({
+            authMethod: 'token',
+            gatewayUrl: 'https://gateway.qg2.apps.qualys.com'
+        });
+        const privateCloud = validateQualysConfig({
+            ...MINIMAL,
+            host: 'qualysapi.acme.qualys.com',
+            authMethod: 'token'
+        });
+        expect(privateCloud.ok && privateCloud.config.gatewayUrl).to.equal('https://gateway.acme.qualys.com');
+        const loopback = validateQualysConfig({ ...MINIMAL, host: 'http://127.0.0.1:8443', authMethod: 'token' });
+        expect(loopback.ok && loopback.config.gatewayUrl).to.equal('http://127.0.0.1:8443');
+    });
+
+    it('takes a configured gateway and refuses an API server or console there, with the gateway to use', () => {
+        const given = validateQualysConfig({
+            ...MINIMAL,
+            host: 'api.internal.example',
+            authMethod: 'token',
+            gatewayUrl: 'https://sso-gateway.internal.example/'
+        });
+        expect(given.ok && given.config.gatewayUrl).to.equal('https://sso-gateway.internal.example');
+        expect(
+            problemsOf({ ...MINIMAL, authMethod: 'token', gatewayUrl: 'qualysapi.qg2.apps.qualys.com' })
+        ).to.deep.equal([
+            {
+                path: 'gatewayUrl',
+                message:
+                    "'qualysapi.qg2.apps.qualys.com' is not a gateway: tokens come from the gateway of your platform",
+                hint: "Use 'https://gateway.qg2.apps.qualys.com' (see https://www.qualys.com/platform-identification/)"
+            }
+        ]);
+    });
+
+    it('asks for the gateway of a custom API server, and refuses a gateway without token authentication', () => {
+        const [missing] = problemsOf({ ...MINIMAL, host: 'api.internal.example', authMethod: 'token' });
+        expect(missing).to.include({
+            path: 'gatewayUrl',
+            message: "is required for token authentication with the API server 'api.internal.example'"
+        });
+        expect(problemsOf({ ...MINIMAL, gatewayUrl: 'https://gateway.qg1.apps.qualys.com' })).to.deep.equal([
+            {
+                path: 'gatewayUrl',
+                message: 'is only used with token authentication',
+                hint: "Remove it, or set 'authMethod: token'"
+            }
+        ]);
+        expect(problemsOf({ ...MINIMAL, authMethod: 'oauth' }).map(p => p.path)).to.deep.equal(['authMethod']);
+    });
+});
+
 describe('connector.json', () => {
     it('is a valid manifest whose secret fields are the password and the proxy', () => {
         const result = validateManifest(QUALYS_MANIFEST);
         expect(result.ok, JSON.stringify(result.ok ? [] : result.problems)).to.equal(true);
         expect(secretFieldPaths(QUALYS_MANIFEST.configSchema).sort()).to.deep.equal(['password', 'proxy']);
         expect(QUALYS_MANIFEST).to.include({ id: 'signal-client.qualys', entry: 'dist/index.js', multiInstance: true });
+        expect(QUALYS_MANIFEST.auth).to.deep.equal({ method: 'basic', alternatives: ['token'] });
     });
 
     it('lists every shared platform as a titled choice of host', () => {

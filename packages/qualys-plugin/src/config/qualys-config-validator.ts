@@ -7,6 +7,7 @@ import {
 } from '@signal-connectors/connector-sdk';
 import type { QualysApiVersions, QualysConfig, QualysStatus } from '../model/qualys-config.js';
 import { normaliseApiServer } from './api-server-url.js';
+import { gatewayFor } from './gateway-url.js';
 import { QUALYS_MANIFEST } from './qualys-manifest.js';
 
 export { QUALYS_MANIFEST };
@@ -59,6 +60,25 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         else proxySecrets = proxy.secrets;
     }
 
+    const authMethod = valueOr(raw.authMethod, 'authMethod') as QualysConfig['authMethod'];
+    let gatewayUrl: string | undefined;
+    if (authMethod === 'token' && baseUrl !== '' && !reported('gatewayUrl')) {
+        const gateway = gatewayFor(baseUrl, typeof raw.gatewayUrl === 'string' ? raw.gatewayUrl : undefined);
+        if (gateway.ok) gatewayUrl = gateway.gatewayUrl;
+        else
+            problems.push({
+                path: 'gatewayUrl',
+                message: gateway.message,
+                ...(gateway.hint ? { hint: gateway.hint } : {})
+            });
+    } else if (authMethod !== 'token' && raw.gatewayUrl !== undefined && !reported('gatewayUrl')) {
+        problems.push({
+            path: 'gatewayUrl',
+            message: 'is only used with token authentication',
+            hint: "Remove it, or set 'authMethod: token'"
+        });
+    }
+
     const password = typeof raw.password === 'string' ? raw.password : '';
     if (problems.length > 0) return { ok: false, problems: problems.map(p => redact(p, password)) };
 
@@ -66,6 +86,8 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         baseUrl,
         username: (raw.username as string).trim(),
         password,
+        authMethod,
+        ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
         truncationLimit: valueOr(raw.truncationLimit, 'truncationLimit') as number,
         includeResults: valueOr(raw.includeResults, 'includeResults') as boolean,
         statuses: [...(valueOr(raw.statuses, 'statuses') as QualysStatus[])],
@@ -73,6 +95,7 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         initialLookbackMs: durations.initialLookback,
         windowOverlapMs: durations.windowOverlap ?? 0,
         kbEnrichment: valueOr(raw.kbEnrichment, 'kbEnrichment') as boolean,
+        cloudMetadata: valueOr(raw.cloudMetadata, 'cloudMetadata') as boolean,
         scans: valueOr(raw.scans, 'scans') as boolean,
         caFile: typeof raw.caFile === 'string' ? raw.caFile : undefined,
         proxy: typeof raw.proxy === 'string' ? raw.proxy.trim() : undefined,
@@ -91,7 +114,12 @@ function apiVersions(raw: unknown): QualysApiVersions {
     const given = isObject(raw) ? raw : {};
     const defaults = (properties.apiVersion.properties ?? {}) as Record<string, JsonSchema>;
     const pick = (key: keyof QualysApiVersions): string => (given[key] ?? defaults[key].default) as string;
-    return { hostDetection: pick('hostDetection'), knowledgeBase: pick('knowledgeBase'), scanList: pick('scanList') };
+    return {
+        hostDetection: pick('hostDetection'),
+        knowledgeBase: pick('knowledgeBase'),
+        scanList: pick('scanList'),
+        hostList: pick('hostList')
+    };
 }
 
 /** Checks the proxy URL; returns its password (raw and decoded) as secrets, since it may reach a log line. */

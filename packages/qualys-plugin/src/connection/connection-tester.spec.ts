@@ -125,6 +125,7 @@ describe('testQualysConnection', () => {
             expect(report).to.deep.include({
                 ok: true,
                 details: {
+                    authMethod: 'basic',
                     rateLimit: { limit: 300, remaining: 293, windowSec: 3600 },
                     concurrencyLimit: 2,
                     apiServer: 'qualysapi.qg2.apps.qualys.com',
@@ -135,6 +136,7 @@ describe('testQualysConnection', () => {
             expect(report.latencyMs).to.be.a('number');
             expect(report.message)
                 .to.contain('Qualys US2')
+                .and.to.contain('(Basic authentication)')
                 .and.to.contain('293 of 300 calls left per 1h')
                 .and.to.contain('acme_ab12');
             expect(form).to.equal('truncation_limit=1&show_results=0&show_igs=0&action=list');

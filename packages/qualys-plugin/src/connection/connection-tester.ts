@@ -10,6 +10,8 @@ import {
     type RateLimitPolicy,
     type RateLimitVerdict
 } from '@signal-connectors/connector-sdk';
+import { gatewayTokenFor } from '../client/gateway-token-options.js';
+import type { GatewayTokenRegistry } from '../client/gateway-token-registry.js';
 import { QualysApiClient, QualysEndpoint } from '../client/qualys-api-client.js';
 import { readLimitHeaders } from '../client/qualys-limit-headers.js';
 import type { SubscriptionLimiterRegistry } from '../client/subscription-limiter-registry.js';
@@ -40,12 +42,16 @@ const SIMPLE_RETURN_CHARS = 64 * 1024;
  * subscription's rate and concurrency limits. The call goes through the subscription's shared limiter, so it
  * never adds to a block a poll is waiting out; a throttle is reported (with when to retry), not waited for.
  *
+ * With token authentication the gateway login comes first, and a refused login is reported as such. The report
+ * says which authentication was used.
+ *
  * Never throws: every failure is `ok: false` with an `errorKind` and a hint.
  */
 export async function testQualysConnection(
     config: QualysConfig,
     ctx: ConnectorContext,
-    registry: SubscriptionLimiterRegistry
+    registry: SubscriptionLimiterRegistry,
+    tokens?: GatewayTokenRegistry
 ): Promise<ConnectionReport> {
     const url = new URL(config.baseUrl);
     const host = url.host;
@@ -67,9 +73,18 @@ export async function testQualysConnection(
 
     const stopTimer = new AbortController();
     const started = ctx.clock.now();
+    const token = tokens === undefined ? undefined : gatewayTokenFor(config, ctx, tokens, timeoutSeconds);
+    if (token !== undefined) {
+        try {
+            await token.get(ctx.signal);
+        } catch (error) {
+            return tokenFailure(error, config, timeoutSeconds, ctx.clock.now() - started);
+        }
+    }
     try {
         const policy = new TestPolicy(limiter, endpoint, ctx, timeoutSeconds * 1000, stopTimer.signal);
         const client = new QualysApiClient(config, {
+            token,
             http: ctx.http,
             logger: ctx.logger,
             rateLimitPolicy: policy,
@@ -179,6 +194,30 @@ function floorError(floor: number, waitMs: number, now: number): ConnectorError 
     );
 }
 
+/** A failed gateway login: the gateway's own words for a refusal, the network hints for anything else. */
+function tokenFailure(
+    error: unknown,
+    config: QualysConfig,
+    timeoutSeconds: number,
+    latencyMs: number
+): ConnectionReport {
+    const gateway = new URL(config.gatewayUrl ?? config.baseUrl);
+    if (ConnectorError.is(error) && error.kind === 'auth') {
+        return {
+            ok: false,
+            latencyMs,
+            errorKind: 'auth',
+            message: `Token authentication failed: ${error.message}`,
+            ...(error.hint === undefined ? {} : { hint: error.hint }),
+            details: { authMethod: 'token', gateway: gateway.host }
+        };
+    }
+    const port = gateway.port || (gateway.protocol === 'https:' ? '443' : '80');
+    const subject = { host: gateway.host, port, viaProxy: config.proxy !== undefined, timeoutSeconds };
+    const report = failureReport(error, subject, latencyMs);
+    return { ...report, message: `Token authentication failed: ${report.message}`, details: { authMethod: 'token' } };
+}
+
 function successReport(config: QualysConfig, host: string, latencyMs: number, headers: HttpHeaders): ConnectionReport {
     const limits = readLimitHeaders(headers);
     const platform = findPlatformByApiHost(host);
@@ -194,8 +233,12 @@ function successReport(config: QualysConfig, host: string, latencyMs: number, he
     return {
         ok: true,
         latencyMs,
-        message: `Connected to ${where} as ${config.username}: the host detection API answered${budget}${slots}`,
+        message:
+            `Connected to ${where} as ${config.username} (${config.authMethod === 'token' ? 'token' : 'Basic'} ` +
+            `authentication): the host detection API answered${budget}${slots}`,
         details: {
+            authMethod: config.authMethod,
+            ...(config.gatewayUrl === undefined ? {} : { gateway: new URL(config.gatewayUrl).host }),
             rateLimit: { limit: limits.limit, remaining: limits.remaining, windowSec: limits.windowSec },
             concurrencyLimit: limits.concurrencyLimit,
             apiServer: host,

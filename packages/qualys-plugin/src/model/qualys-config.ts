@@ -6,6 +6,7 @@ export interface QualysApiVersions {
     hostDetection: string;
     knowledgeBase: string;
     scanList: string;
+    hostList: string;
 }
 
 /** A validated instance configuration (see `connector.json` for the raw schema and defaults). */
@@ -14,6 +15,10 @@ export interface QualysConfig {
     baseUrl: string;
     username: string;
     password: string;
+    /** `basic` (every call carries the credentials) or `token` (a gateway JWT as `Bearer`). */
+    authMethod: 'basic' | 'token';
+    /** The gateway issuing tokens (`token` only), e.g. `https://gateway.qg2.apps.qualys.com`. */
+    gatewayUrl?: string;
     /** Hosts per page. */
     truncationLimit: number;
     includeResults: boolean;
@@ -24,6 +29,8 @@ export interface QualysConfig {
     /** How much each window re-reads before the watermark, in ms (scan results are processed asynchronously). */
     windowOverlapMs: number;
     kbEnrichment: boolean;
+    /** Ask for cloud instance metadata and cloud tags (`host_metadata=all`, `show_cloud_tags=1`). */
+    cloudMetadata: boolean;
     scans: boolean;
     caFile?: string;
     proxy?: string;

@@ -9,6 +9,34 @@ export interface QualysTag {
     backgroundColor?: string;
 }
 
+/** One attribute of a cloud provider's instance metadata (`METADATA/<provider>/ATTRIBUTE`). */
+export interface QualysMetadataAttribute {
+    /** e.g. `latest/dynamic/instance-identity/document/region` (EC2) or `zone` (GCP). */
+    name: string;
+    value?: string;
+    /** `Success` when Qualys last read the value, else the failure. */
+    lastStatus?: string;
+    lastSuccessDate?: string;
+    lastErrorDate?: string;
+    lastError?: string;
+}
+
+/**
+ * One provider block of `METADATA` (`host_metadata=all`): `EC2`, `AZURE`, `GOOGLE` or `ALICLOUD`, as Qualys names
+ * the element, with the attributes in document order.
+ */
+export interface QualysCloudMetadata {
+    source: string;
+    attributes: QualysMetadataAttribute[];
+}
+
+/** A cloud provider tag (`CLOUD_PROVIDER_TAGS/CLOUD_TAG`, `show_cloud_tags=1`). */
+export interface QualysCloudTag {
+    name: string;
+    value?: string;
+    lastSuccessDate?: string;
+}
+
 /** One `HOST` of a host detection (`HOST_LIST_VM_DETECTION_OUTPUT`) response, without its detections. */
 export interface QualysHost {
     /** QWEB host id: the paging key, ascending within a response. */
@@ -18,6 +46,8 @@ export interface QualysHost {
     ipv6?: string;
     trackingMethod?: string;
     networkId?: string;
+    /** `NETWORK_NAME`: the name of the Qualys network (`Global Default Network` for network 0). */
+    networkName?: string;
     os?: string;
     osCpe?: string;
     dns?: string;
@@ -37,7 +67,17 @@ export interface QualysHost {
     lastVmAuthScannedDuration?: number;
     lastPcScannedDate?: string;
     tags: QualysTag[];
+    /** Cloud instance metadata, one block per provider; absent when Qualys sent none. */
+    cloudMetadata?: QualysCloudMetadata[];
+    /** Cloud provider tags; absent when Qualys sent none. */
+    cloudTags?: QualysCloudTag[];
     unmapped: UnmappedFields;
+}
+
+/** A MITRE ATT&CK tactic or technique a detection maps to (API 5.0). */
+export interface QualysAttackId {
+    id?: string;
+    name?: string;
 }
 
 /** The Qualys Detection Score (`show_qds=1`). */
@@ -86,6 +126,17 @@ export interface QualysDetection {
     affectExploitableConfig?: string;
     lastProcessed?: string;
     assetCve?: string;
+    /** API 5.0: the CVEs of this detection (the host's own subset of the QID's CVEs). */
+    cves?: string[];
+    /** API 5.0: the sensors that found it, e.g. `Cloud Agent`, `Internal Scanner`. */
+    detectionSources?: string[];
+    /** API 5.0: the sensor of the latest detection. */
+    latestDetectionSource?: string;
+    /** API 5.0: MITRE ATT&CK tactics and techniques, each list in Qualys' order. */
+    mitreTactics?: QualysAttackId[];
+    mitreTechniques?: QualysAttackId[];
+    /** API 5.0: the TruRisk Elimination status of the detection, as sent. */
+    truriskEliminationStatus?: string;
     unmapped: UnmappedFields;
 }
 

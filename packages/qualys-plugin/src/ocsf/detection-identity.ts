@@ -34,22 +34,24 @@ export function detectionKey(instanceId: string, host: QualysHost, detection: Qu
 
 /**
  * The version of a detection: its last update time, falling back to last processed, then last found (the first
- * of them Qualys sent). Empty when none was sent.
+ * of them Qualys sent), then `fallback` (the host's last scan, for detections that carry no date). Empty when
+ * none is known.
  */
-export function detectionVersion(detection: QualysDetection): string {
-    return detection.lastUpdate || detection.lastProcessed || detection.lastFound || '';
+export function detectionVersion(detection: QualysDetection, fallback?: string): string {
+    return detection.lastUpdate || detection.lastProcessed || detection.lastFound || fallback || '';
 }
 
 /**
  * The artifact id of one version of a detection, from its key (see {@link detectionKey}). Besides the version
  * time it covers the status and the ignored/disabled flags: Qualys does not document whether ignoring or
  * disabling moves `LAST_UPDATE_DATETIME`, and a consumer that drops duplicates by id must never drop such a
- * change. The result is `qvd_` + 32 hex digits.
+ * change. A detection without any date is versioned by `fallbackVersion` (its host's last scan), so a re-scan
+ * gives it a new id. The result is `qvd_` + 32 hex digits.
  */
-export function detectionArtifactIdFromKey(key: string, detection: QualysDetection): string {
+export function detectionArtifactIdFromKey(key: string, detection: QualysDetection, fallbackVersion?: string): string {
     return stableId('qvd_', [
         key,
-        detectionVersion(detection),
+        detectionVersion(detection, fallbackVersion),
         detection.status ?? null,
         detection.isIgnored === true,
         detection.isDisabled === true

@@ -1,6 +1,6 @@
 import type { QualysHost } from '../model/index.js';
-import type { OcsfCloud, OcsfDevice, OcsfOs } from './ocsf-vulnerability-finding.js';
-import { shareJson } from './shared-json.js';
+import { mapCloud } from './cloud-mapper.js';
+import type { OcsfCloud, OcsfDevice, OcsfNetworkInterface, OcsfOs } from './ocsf-vulnerability-finding.js';
 
 /** The OCSF parts made of one Qualys host, and the host fields OCSF has no attribute for. */
 export interface MappedHost {
@@ -36,16 +36,25 @@ function osOf(name: string, cpe: string | undefined): OcsfOs {
     return os;
 }
 
+/** Qualys' network 0: hosts not assigned to a custom network. It names no zone. */
+const DEFAULT_NETWORK_ID = '0';
+const DEFAULT_NETWORK_NAME = 'global default network';
+
 /**
- * Maps a Qualys host to an OCSF `device` (plus `cloud` when Qualys names a provider):
+ * Maps a Qualys host to an OCSF `device` (plus `cloud` when Qualys names a provider or sends instance metadata):
  * - uid = host ID, uid_alt = asset ID, name = NetBIOS name;
  * - hostname = DNS_DATA/FQDN, else DNS, else DNS_DATA/HOSTNAME; domain = DNS_DATA/DOMAIN;
- * - ip = IPv4, else IPv6; with both, `network_interfaces` lists each (OCSF's place for several addresses);
- * - os (name, CPE, family), instance_uid = EC2 instance ID else cloud resource ID, zone = network ID;
- * - agent_list = the Cloud Agent (QG_HOSTID), groups = asset tags (name and tag ID).
- * Everything else (tracking method, scan dates and durations, cloud service, DNS names not used as hostname,
- * tag colours, and every element the parser did not model) goes to `unmapped`, under the model's property names
- * and, for unmodelled elements, the Qualys element names as the parser kept them.
+ * - ip = IPv4, else IPv6; with several addresses `network_interfaces` lists each (OCSF's place for them): IPv4
+ *   (with the instance MAC), IPv6, and a cloud public IPv4 as type 99 `Public`;
+ * - os (name, CPE, family); instance_uid = EC2 instance ID, else cloud resource ID, else the metadata's instance
+ *   id; mac from the instance metadata;
+ * - zone = NETWORK_NAME (else a custom NETWORK_ID); the default network (ID 0) is no zone and is left out;
+ * - agent_list = the Cloud Agent (QG_HOSTID), groups = asset tags (name and tag ID);
+ * - cloud: see `cloud-mapper.ts`. The raw metadata attributes and cloud tags are not repeated per finding: they
+ *   travel once per host in the `qualys.host` artifact.
+ * Everything else (tracking method, scan dates and durations, cloud service, a custom network's ID, DNS names not
+ * used as hostname, tag colours, and every element the parser did not model) goes to `unmapped`, under the model's
+ * property names and, for unmodelled elements, the Qualys element names as the parser kept them.
  */
 export function mapHost(host: QualysHost): MappedHost {
     // Object.assign, not spread: V8 keeps a spread copy off the fast path once properties are added to it.
@@ -62,22 +71,24 @@ export function mapHost(host: QualysHost): MappedHost {
     }
     if (host.netbios) device.name = host.netbios;
 
+    const cloudFacts = mapCloud(host);
     const ip = host.ip || host.ipv6;
     if (ip) device.ip = ip;
-    if (host.ip && host.ipv6) {
-        device.network_interfaces = [
-            { ip: host.ip, type_id: 0, type: 'Unknown' },
-            { ip: host.ipv6, type_id: 0, type: 'Unknown' }
-        ];
-    }
+    if (cloudFacts.mac) device.mac = cloudFacts.mac;
+    const interfaces = networkInterfaces(host, cloudFacts.mac, cloudFacts.publicIp);
+    if (interfaces.length > 1) device.network_interfaces = interfaces;
 
     if (host.os) device.os = osOf(host.os, host.osCpe);
     else if (host.osCpe) unmapped.osCpe = host.osCpe;
 
-    const instanceUid = host.ec2InstanceId || host.cloudResourceId;
+    const instanceUid = host.ec2InstanceId || host.cloudResourceId || cloudFacts.instanceUid;
     if (instanceUid) device.instance_uid = instanceUid;
     if (host.cloudResourceId && host.cloudResourceId !== instanceUid) unmapped.cloudResourceId = host.cloudResourceId;
-    if (host.networkId !== undefined && host.networkId !== '') device.zone = host.networkId;
+    const zone = zoneOf(host);
+    if (zone) device.zone = zone;
+    if (host.networkId && host.networkId !== DEFAULT_NETWORK_ID && host.networkId !== zone) {
+        unmapped.networkId = host.networkId;
+    }
 
     if (host.qgHostId) {
         device.agent_list = [
@@ -110,25 +121,29 @@ export function mapHost(host: QualysHost): MappedHost {
     if (host.lastPcScannedDate !== undefined) unmapped.lastPcScannedDate = host.lastPcScannedDate;
 
     const mapped: MappedHost = { device, unmapped };
-    if (host.cloudProvider) mapped.cloud = { provider: host.cloudProvider };
+    if (cloudFacts.cloud) mapped.cloud = cloudFacts.cloud;
     return mapped;
 }
 
-/** The mapping of each host object, while the host lives (a page's hosts are dropped once delivered). */
-const mappedHosts = new WeakMap<QualysHost, MappedHost>();
+/** The network name, else a custom network's ID; nothing for the default network. */
+function zoneOf(host: QualysHost): string | undefined {
+    if (host.networkId === DEFAULT_NETWORK_ID) return undefined;
+    if (host.networkName && host.networkName.toLowerCase() !== DEFAULT_NETWORK_NAME) return host.networkName;
+    return host.networkId || undefined;
+}
 
-/**
- * {@link mapHost}, once per host object: every finding of a host shares one `device` (and `cloud`, and unmapped
- * host fields), marked with {@link shareJson} so its JSON is rendered once too. Treat the result as read-only.
- */
-export function mapHostOnce(host: QualysHost): MappedHost {
-    let mapped = mappedHosts.get(host);
-    if (mapped === undefined) {
-        mapped = mapHost(host);
-        shareJson(mapped.device);
-        shareJson(mapped.unmapped);
-        if (mapped.cloud) shareJson(mapped.cloud);
-        mappedHosts.set(host, mapped);
-    }
-    return mapped;
+/** Every address of the host: IPv4 (with the instance MAC), IPv6, and the cloud public IPv4. */
+function networkInterfaces(
+    host: QualysHost,
+    mac: string | undefined,
+    publicIp: string | undefined
+): OcsfNetworkInterface[] {
+    const interfaces: OcsfNetworkInterface[] = [];
+    if (host.ip)
+        interfaces.push(
+            mac ? { ip: host.ip, mac, type_id: 0, type: 'Unknown' } : { ip: host.ip, type_id: 0, type: 'Unknown' }
+        );
+    if (host.ipv6) interfaces.push({ ip: host.ipv6, type_id: 0, type: 'Unknown' });
+    if (publicIp && publicIp !== host.ip) interfaces.push({ ip: publicIp, type_id: 99, type: 'Public' });
+    return interfaces;
 }

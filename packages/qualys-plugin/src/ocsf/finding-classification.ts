@@ -116,3 +116,8 @@ export function riskLevelOf(qdsSeverity: string | undefined): OcsfEnumValue | un
     if (!qdsSeverity) return undefined;
     return RISK_LEVELS.get(qdsSeverity.toLowerCase()) ?? { id: 99, caption: qdsSeverity };
 }
+
+/** The caption of an OCSF `severity_id` (as `severityOf` gives them); Unknown for any other value. */
+export function severityCaption(id: number): string {
+    return SEVERITIES.find(value => value.id === id)?.caption ?? UNKNOWN.caption;
+}

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { KbSummary, ParsedHost } from '../model/index.js';
 import { HostDetectionParser, parseKnowledgeBase } from '../xml/index.js';
 import { toKbSummary } from './knowledge-base-artifact.js';
-import { mapDetection } from './vulnerability-finding-mapper.js';
+import { mapDetection, VulnerabilityFindingMapper } from './vulnerability-finding-mapper.js';
 
 const SOURCE = { connector: 'signal-client.qualys', instance: 'render-check' };
 
@@ -79,10 +79,12 @@ describe('host detection findings rendered with shared parts', () => {
     });
 
     it('builds the device once per host and the vulnerability once per QID', () => {
+        const mapper = new VulnerabilityFindingMapper(SOURCE);
         const [{ host, detections }] = hosts;
+        const part = mapper.host(host);
         const [first, second] = detections
             .slice(0, 2)
-            .map(detection => mapDetection(host, detection, kb.get(detection.qid), SOURCE));
+            .map(detection => mapper.map(part, detection, kb.get(detection.qid)));
         expect(second.data.device).to.equal(first.data.device);
         // The KnowledgeBase QID found on most hosts, and its findings.
         const occurrences = hosts.flatMap(parsed =>
@@ -95,11 +97,16 @@ describe('host detection findings rendered with shared parts', () => {
         const same = occurrences.filter(({ detection }) => detection.qid === qid);
         const lists = new Set(
             same.map(
-                ({ host: owner, detection }) => mapDetection(owner, detection, kb.get(qid), SOURCE).data.vulnerabilities
+                ({ host: owner, detection }) =>
+                    mapper.map(mapper.host(owner), detection, kb.get(qid)).data.vulnerabilities
             )
         );
-        // One list per severity and EPSS value the QID's detections carry, not one per finding.
-        const variants = new Set(same.map(({ detection }) => `${detection.severity}/${detection.qdsFactors.epss}`));
+        // One list per set of inputs the vulnerability is made of (severity, QDS factors, CVEs), not one per finding.
+        const variants = new Set(
+            same.map(({ detection }) =>
+                JSON.stringify([detection.severity, detection.qdsFactors, detection.cves ?? null])
+            )
+        );
         expect(lists.size).to.equal(variants.size);
         expect(lists.size).to.be.lessThan(same.length);
     });

@@ -15,6 +15,8 @@ export interface HostChunk {
     /** `id_min` to resume from after this chunk; undefined once the window is complete. */
     resumeFrom?: number;
     windowDone: boolean;
+    /** The page's `RESPONSE/DATETIME`, which precedes its hosts; undefined when Qualys sent none. */
+    responseTime?: string;
 }
 
 /** What the pager needs; `streamHostDetections` is the API client's call. */
@@ -71,7 +73,15 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
                     pendingResults >= (options.chunkResultsChars ?? DEFAULT_CHUNK_RESULTS_CHARS)
                 ) {
                     const last = parsed.host.id;
-                    yield { hosts: pending, detections: pendingDetections, page, pageDone: false, resumeFrom: last + 1, windowDone: false };
+                    yield {
+                        hosts: pending,
+                        detections: pendingDetections,
+                        page,
+                        pageDone: false,
+                        resumeFrom: last + 1,
+                        windowDone: false,
+                        responseTime: parser.trailer.responseDatetime
+                    };
                     lastYielded = last;
                     pending = [];
                     pendingDetections = pendingResults = 0;
@@ -79,7 +89,15 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
                 }
             }
             const next = nextPageStart(parser.trailer, idMin, pending.at(-1)?.host.id ?? lastYielded);
-            yield { hosts: pending, detections: pendingDetections, page, pageDone: true, resumeFrom: next, windowDone: next === undefined };
+            yield {
+                hosts: pending,
+                detections: pendingDetections,
+                page,
+                pageDone: true,
+                resumeFrom: next,
+                windowDone: next === undefined,
+                responseTime: parser.trailer.responseDatetime
+            };
             if (next === undefined) return;
             idMin = next;
             attempt = 0;
@@ -119,7 +137,11 @@ function unreadablePage(page: number, cause: unknown): ConnectorError {
     });
 }
 
-function pageParams(base: Record<string, string>, window: DetectionWindow, idMin: number | undefined): Record<string, string> {
+function pageParams(
+    base: Record<string, string>,
+    window: DetectionWindow,
+    idMin: number | undefined
+): Record<string, string> {
     const params: Record<string, string> = { ...base, vm_processed_before: window.before };
     if (window.after) params.vm_processed_after = window.after;
     if (idMin !== undefined) params.id_min = String(idMin);

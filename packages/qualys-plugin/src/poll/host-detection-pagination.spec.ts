@@ -55,6 +55,8 @@ describe('pollQualys: host detection pagination', () => {
             show_qds_factors: '1',
             show_tags: '1',
             show_asset_id: '1',
+            host_metadata: 'all',
+            show_cloud_tags: '1',
             vm_processed_before: '2024-05-14T10:00:00Z',
             vm_processed_after: '2024-05-13T10:00:00Z'
         };
@@ -71,6 +73,15 @@ describe('pollQualys: host detection pagination', () => {
         expect(form).to.include({ show_igs: '1', show_results: '0' });
         expect(form).not.to.have.property('vm_processed_after');
         expect(form).not.to.have.property('id_min');
+    });
+
+    it('asks for no cloud metadata when cloudMetadata is off', async () => {
+        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
+        await drain(startPoll(testConfig({ cloudMetadata: false }), undefined, h));
+
+        const [form] = qualys.forms('hld');
+        expect(form).not.to.have.property('host_metadata');
+        expect(form).not.to.have.property('show_cloud_tags');
     });
 
     it('stops with a protocol error when a WARNING repeats the id_min it was asked for', async () => {

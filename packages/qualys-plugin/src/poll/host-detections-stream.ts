@@ -1,6 +1,7 @@
 import type { Artifact, PollBatch } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
-import { mapDetection } from '../ocsf/index.js';
+import { toQualysTime } from '../model/qualys-time.js';
+import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { pageHostDetections } from './host-detection-pager.js';
 import { openDetectionWindow } from './poll-window.js';
 import { type HostDetectionsCheckpoint, QualysStream } from './qualys-checkpoint.js';
@@ -10,7 +11,8 @@ import type { QualysPollRun } from './qualys-poll-run.js';
  * The `host_detections` stream: the host detection window `[watermark - overlap, poll start)` (or the window an
  * earlier poll left unfinished), page by page, in chunks of hosts. Each chunk is a batch of OCSF findings,
  * enriched from the KnowledgeBase (whose newly fetched entries travel in the same batch, and are cached only once
- * it was delivered), with a checkpoint at the next host to deliver; the watermark moves once the whole window is
+ * it was delivered), with a `qualys.host` artifact for each cloud host (its raw instance metadata, once), and a
+ * checkpoint at the next host to deliver; the watermark moves once the whole window is
  * delivered. Throws a `ConnectorError` when a page fails for good.
  */
 export async function* pollHostDetections(
@@ -46,9 +48,15 @@ export async function* pollHostDetections(
         const { summaries, artifacts: kbArtifacts } =
             kb === undefined ? { summaries: new Map(), artifacts: [] } : await kb.resolve(qids);
         artifacts.push(...kbArtifacts);
+        // A detection without any date, on a host without a scan time, is timed by the response.
+        const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
+        const mapper = new VulnerabilityFindingMapper(run.source, { fallbackTime });
         for (const { host, detections } of chunk.hosts) {
+            const hostPart = mapper.host(host);
+            const hostArtifact = mapHostArtifact(hostPart, run.source, fallbackTime);
+            if (hostArtifact) artifacts.push(hostArtifact);
             for (const detection of detections) {
-                artifacts.push(mapDetection(host, detection, summaries.get(detection.qid), run.source));
+                artifacts.push(mapper.map(hostPart, detection, summaries.get(detection.qid)));
             }
         }
         summary.hosts += chunk.hosts.length;
@@ -83,6 +91,7 @@ export function hostDetectionParams(config: QualysConfig): Record<string, string
         show_qds: '1',
         show_qds_factors: '1',
         show_tags: '1',
-        show_asset_id: '1'
+        show_asset_id: '1',
+        ...(config.cloudMetadata ? { host_metadata: 'all', show_cloud_tags: '1' } : {})
     };
 }

@@ -1,31 +1,15 @@
 import { ConnectorError } from '@signal-connectors/connector-sdk';
 import type { ParsedHost, QualysDetection, QualysHost, QualysTag, UnmappedFields } from '../model/index.js';
-import { type FieldKind, readField } from './field-values.js';
+import { mapCloudMetadata, mapCloudTags } from './cloud-metadata-mapper.js';
+import { isDetectionListElement, mapDetectionListElement } from './detection-extension-mapper.js';
+import { readField } from './field-values.js';
+import { container, FieldTable, keepUnmappedIn, mapRecord, readScalar, type Target } from './record-fields.js';
 import { addUnmapped, elementText, keepUnmapped, type XmlElement } from './xml-element.js';
 
-type Target = Record<string, unknown>;
-type Field<T> = readonly [key: keyof T & string, kind: FieldKind];
-
 /**
- * Element name -> model field. Every element name is a new string, which a Map would hash on each lookup;
- * comparing it with the one or two names of the same length is cheaper, and this runs for every element read.
+ * HOST children that are plain values; containers (DNS_DATA, TAGS, METADATA, CLOUD_PROVIDER_TAGS,
+ * DETECTION_LIST) are handled in code.
  */
-class FieldTable<T> {
-    private readonly byLength: (readonly [string, Field<T>])[][] = [];
-
-    constructor(entries: readonly (readonly [string, Field<T>])[]) {
-        for (const entry of entries) (this.byLength[entry[0].length] ??= []).push(entry);
-    }
-
-    get(name: string): Field<T> | undefined {
-        const candidates = this.byLength[name.length];
-        if (candidates === undefined) return undefined;
-        for (const [candidate, field] of candidates) if (candidate === name) return field;
-        return undefined;
-    }
-}
-
-/** HOST children that are plain values; containers (DNS_DATA, TAGS, DETECTION_LIST) are handled in code. */
 const HOST_FIELDS = new FieldTable<QualysHost>([
     ['ID', ['id', 'number']],
     ['ASSET_ID', ['assetId', 'number']],
@@ -33,6 +17,7 @@ const HOST_FIELDS = new FieldTable<QualysHost>([
     ['IPV6', ['ipv6', 'text']],
     ['TRACKING_METHOD', ['trackingMethod', 'text']],
     ['NETWORK_ID', ['networkId', 'text']],
+    ['NETWORK_NAME', ['networkName', 'text']],
     ['OS', ['os', 'text']],
     ['OS_CPE', ['osCpe', 'text']],
     ['DNS', ['dns', 'text']],
@@ -79,7 +64,9 @@ const DETECTION_FIELDS = new FieldTable<QualysDetection>([
     ['AFFECT_RUNNING_SERVICE', ['affectRunningService', 'text']],
     ['AFFECT_EXPLOITABLE_CONFIG', ['affectExploitableConfig', 'text']],
     ['LAST_PROCESSED_DATETIME', ['lastProcessed', 'text']],
-    ['ASSET_CVE', ['assetCve', 'text']]
+    ['ASSET_CVE', ['assetCve', 'text']],
+    ['LATEST_VULNERABILITY_DETECTION_SOURCE', ['latestDetectionSource', 'text']],
+    ['TRURISK_ELIMINATION_STATUS', ['truriskEliminationStatus', 'text']]
 ]);
 
 const TAG_FIELDS = new FieldTable<QualysTag>([
@@ -113,6 +100,8 @@ export function mapHost(element: XmlElement, hostsBefore: number): ParsedHost {
         else if (child.name === 'TAGS')
             host.tags = [...((host.tags as QualysTag[]) ?? []), ...mapTags(child, unmapped)];
         else if (child.name === 'DNS_DATA') mapDnsData(child, host, unmapped);
+        else if (child.name === 'METADATA') appendTo(host, 'cloudMetadata', mapCloudMetadata(child, unmapped));
+        else if (child.name === 'CLOUD_PROVIDER_TAGS') appendTo(host, 'cloudTags', mapCloudTags(child, unmapped));
         else keepUnmapped(unmapped, child);
     }
     host.tags ??= [];
@@ -136,7 +125,7 @@ function mapDetectionList(element: XmlElement, detections: QualysDetection[], ho
     if (element.attributes !== undefined) container(hostUnmapped, element.name).$ = { ...element.attributes };
     for (const child of element.children ?? []) {
         if (child.name === 'DETECTION') detections.push(mapDetection(child));
-        else keepUnmapped(container(hostUnmapped, element.name), child);
+        else keepUnmappedIn(hostUnmapped, element.name, child);
     }
 }
 
@@ -155,6 +144,7 @@ export function mapDetection(element: XmlElement): QualysDetection {
             }
         } else if (child.name === 'QDS') mapQds(child, detection, unmapped);
         else if (child.name === 'QDS_FACTORS') mapQdsFactors(child, factors, unmapped);
+        else if (isDetectionListElement(child.name)) mapDetectionListElement(child, detection, unmapped);
         else keepUnmapped(unmapped, child);
     }
     detection.type ??= '';
@@ -185,7 +175,7 @@ function mapQdsFactors(element: XmlElement, factors: Record<string, string>, unm
             if (name !== '__proto__') factors[name] = value;
             else Object.defineProperty(factors, name, { value, enumerable: true, writable: true, configurable: true });
         } else {
-            keepUnmapped(container(unmapped, element.name), child);
+            keepUnmappedIn(unmapped, element.name, child);
         }
     }
 }
@@ -201,7 +191,7 @@ function mapTags(element: XmlElement, hostUnmapped: UnmappedFields): QualysTag[]
     if (element.attributes !== undefined) container(hostUnmapped, element.name).$ = { ...element.attributes };
     for (const child of element.children ?? []) {
         if (child.name !== 'TAG') {
-            keepUnmapped(container(hostUnmapped, element.name), child);
+            keepUnmappedIn(hostUnmapped, element.name, child);
             continue;
         }
         const { record, rest } = mapRecord(child, TAG_FIELDS);
@@ -220,46 +210,7 @@ function mapDnsData(element: XmlElement, host: Target, hostUnmapped: UnmappedFie
     if (mapped) host.dnsData = record;
 }
 
-/** A container of plain values (DNS_DATA, TAG): the values it holds and, as plain data, the rest. */
-function mapRecord<T>(
-    element: XmlElement,
-    fields: FieldTable<T>
-): { record: Partial<T>; mapped: boolean; rest: UnmappedFields } {
-    const record: Target = {};
-    let mapped = false;
-    const rest: UnmappedFields = element.attributes === undefined ? {} : { $: { ...element.attributes } };
-    for (const child of element.children ?? []) {
-        const field = fields.get(child.name);
-        if (field === undefined) keepUnmapped(rest, child);
-        else mapped = readScalar(record, rest, child, field[0], field[1]) || mapped;
-    }
-    return { record: record as Partial<T>, mapped, rest };
-}
-
-/** Reads one value element; returns whether it produced a value. */
-function readScalar(
-    target: Target,
-    unmapped: UnmappedFields,
-    element: XmlElement,
-    key: string,
-    kind: FieldKind
-): boolean {
-    const text = elementText(element);
-    const value = target[key] === undefined ? readField(kind, text) : undefined;
-    if (value !== undefined) target[key] = value;
-    // Keep what the model cannot hold: an unreadable or repeated value, attributes, nested elements.
-    if ((value === undefined && text !== '') || element.attributes !== undefined || element.children !== undefined) {
-        keepUnmapped(unmapped, element);
-    }
-    return value !== undefined;
-}
-
-/** The object under `unmapped[name]` that collects a mapped container's unknown parts. */
-function container(unmapped: UnmappedFields, name: string): UnmappedFields {
-    const existing = unmapped[name];
-    if (typeof existing === 'object' && existing !== null && !Array.isArray(existing))
-        return existing as UnmappedFields;
-    const created: UnmappedFields = {};
-    addUnmapped(unmapped, name, created);
-    return created;
+/** Appends `items` to a list property of the model, leaving it absent when there is nothing to add. */
+function appendTo(target: Target, key: string, items: readonly unknown[]): void {
+    if (items.length > 0) target[key] = [...((target[key] as unknown[] | undefined) ?? []), ...items];
 }

@@ -165,28 +165,30 @@ describe('HostDetectionParser', () => {
             expect(host.dnsData).to.deep.equal({ hostname: 'ip-172-31-5-9' });
             expect(host.tags).to.deep.equal([{ id: '7', name: 'Cloud' }]);
             const attribute = {
-                NAME: 'latest/meta-data/instance-id',
-                LAST_STATUS: 'Success',
-                VALUE: 'i-0abc123',
-                LAST_SUCCESS_DATE: '2024-05-13T10:00:00Z',
-                LAST_ERROR_DATE: ''
+                name: 'latest/meta-data/instance-id',
+                lastStatus: 'Success',
+                value: 'i-0abc123',
+                lastSuccessDate: '2024-05-13T10:00:00Z'
             };
+            expect(host.cloudMetadata).to.deep.equal([
+                {
+                    source: 'EC2',
+                    attributes: [
+                        attribute,
+                        { ...attribute, name: 'latest/meta-data/placement/region', value: 'us-east-1' }
+                    ]
+                }
+            ]);
+            expect(host.cloudTags).to.deep.equal([
+                { name: 'env', value: 'prod', lastSuccessDate: '2024-05-13T10:00:00Z' }
+            ]);
+            // Empty elements (`<LAST_ERROR_DATE />`, `<ASSET_GROUP_LIST />`) say nothing and are dropped.
             expect(host.unmapped).to.deep.equal({
                 LAST_VM_SCANNED_DURATION: 'null',
                 CRITICALITY_SCORE: '3',
                 DNS_DATA: { PTR_RECORD: 'ip-172-31-5-9.ec2.internal' },
                 TAGS: { TAG: { TAG_ID: '7', CRITICALITY: '5' } },
-                METADATA: {
-                    EC2: {
-                        ATTRIBUTE: [
-                            attribute,
-                            { ...attribute, NAME: 'latest/meta-data/placement/region', VALUE: 'us-east-1' }
-                        ]
-                    }
-                },
-                CLOUD_PROVIDER_TAGS: {
-                    CLOUD_TAG: { NAME: 'env', VALUE: 'prod', LAST_SUCCESS_DATE: '2024-05-13T10:00:00Z' }
-                }
+                METADATA: { AZURE: { ATTRIBUTE: { LAST_STATUS: 'Error' } } }
             });
             expect(detections[0].port).to.equal(undefined);
             expect(detections[0].qdsFactors).to.deep.equal({ trending: '2' });
@@ -196,6 +198,42 @@ describe('HostDetectionParser', () => {
                 VENDOR_INFO: { $: { priority: 'high' }, VENDOR: 'acme', NOTE: ['first', 'second'] },
                 QDS_FACTORS: { QDS_FACTOR: 'nameless' }
             });
+        });
+
+        it('reads cloud metadata, cloud tags, the network name and the API 5.0 detection fields', async () => {
+            const { hosts, error } = await parseFixture('hld-cloud-and-v5-fields.xml');
+            expect(error).to.equal(undefined);
+            const { host, detections } = hosts[0];
+            expect(host.networkName).to.equal('GCP Production');
+            expect(host.cloudMetadata?.map(block => block.source)).to.deep.equal(['GOOGLE']);
+            expect(host.cloudMetadata?.[0].attributes[0]).to.deep.equal({
+                name: 'latest/meta-data/instance-id',
+                lastStatus: 'Success',
+                value: '1234567898765432123',
+                lastSuccessDate: '2024-09-02T13:09:01Z'
+            });
+            expect(host.cloudMetadata?.[0].attributes.map(attribute => attribute.name)).to.have.length(7);
+            expect(host.cloudTags).to.deep.equal([
+                { name: 'division', value: 'IT', lastSuccessDate: '2024-09-02T13:09:01Z' }
+            ]);
+            expect(host.unmapped, 'empty ASSET_GROUP_LIST dropped').to.deep.equal({});
+            expect(detections[0]).to.deep.include({
+                cves: ['CVE-2024-6387', 'CVE-2006-5051'],
+                detectionSources: ['Cloud Agent', 'Internal Scanner'],
+                latestDetectionSource: 'Cloud Agent',
+                mitreTactics: [
+                    { id: 'TA0008', name: 'lateral-movement' },
+                    { id: 'TA0004', name: 'privilege-escalation' }
+                ],
+                mitreTechniques: [
+                    { id: 'T1210', name: 'Exploitation of Remote Services' },
+                    { id: 'T1068', name: 'Exploitation for Privilege Escalation' }
+                ],
+                truriskEliminationStatus: 'OPEN'
+            });
+            expect(detections[0].unmapped).to.deep.equal({});
+            expect(detections[1]).to.include({ qid: 70028, type: 'Info' });
+            expect(detections[1]).not.to.have.any.keys('firstFound', 'lastFound', 'lastUpdate', 'status');
         });
 
         it('strips unprintable control characters, literal or as character references', async () => {

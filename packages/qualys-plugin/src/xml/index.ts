@@ -2,6 +2,7 @@
 export { HostDetectionParser } from './host-detection-parser.js';
 export { type KnowledgeBaseResponse, parseKnowledgeBase } from './knowledge-base-parser.js';
 export { parseScanList, type ScanListResponse } from './scan-list-parser.js';
+export { type HostIdPage, type HostIdRange, parseHostIdList } from './host-list-parser.js';
 export {
     parseSimpleReturn,
     SIMPLE_RETURN_ROOTS,

@@ -21,6 +21,8 @@ export interface RecordListNames {
     list: string;
     /** e.g. `VULN`. */
     item: string;
+    /** Further element names of the list's records, when it holds several kinds (an `ID_SET`: `ID`, `ID_RANGE`). */
+    otherItems?: readonly string[];
     /** e.g. `KnowledgeBase`, for messages. */
     document: string;
 }
@@ -187,7 +189,7 @@ class RecordListReader {
                 if (name === list) return 'descend';
                 return name === 'DATETIME' ? 'datetime' : name === 'WARNING' ? 'warning' : 'skip';
             case list:
-                return name === item ? 'item' : 'skip';
+                return name === item || this.names.otherItems?.includes(name) === true ? 'item' : 'skip';
             default:
                 return 'skip';
         }

@@ -146,34 +146,52 @@ export function addUnmapped(target: UnmappedFields, name: string, value: unknown
 
 /**
  * An element as plain data: text only -> string; otherwise an object with attributes under `$`, text under
- * `_` and children by name (repeated names -> array), the same shape xml2js produces. Walks the tree with a
- * stack of its own, so no depth of nesting can overflow the call stack.
+ * `_` and children by name (repeated names -> array), the same shape xml2js produces. An empty element
+ * (`<ASSET_GROUP_LIST />`, or one holding only empty elements) is undefined: it says nothing, and an empty string
+ * in its place would read like a value. Walks the tree with a stack of its own, so no depth of nesting can
+ * overflow the call stack.
  */
 export function elementToUnmapped(element: XmlElement): unknown {
-    if (isLeaf(element)) return elementText(element);
+    if (isLeaf(element)) return leafValue(element);
     const root = unmappedShell(element);
-    const stack: { element: XmlElement; value: UnmappedFields; next: number }[] = [{ element, value: root, next: 0 }];
+    const stack: { element: XmlElement; value: UnmappedFields; next: number; parent?: UnmappedFields }[] = [
+        { element, value: root, next: 0 }
+    ];
     while (stack.length > 0) {
         const frame = stack[stack.length - 1];
         const children = frame.element.children;
         if (children === undefined || frame.next >= children.length) {
             stack.pop();
+            // Added to its parent once complete, and only when it holds something.
+            if (frame.parent !== undefined && hasKeys(frame.value)) {
+                addUnmapped(frame.parent, frame.element.name, frame.value);
+            }
             continue;
         }
         const child = children[frame.next++];
         if (isLeaf(child)) {
-            addUnmapped(frame.value, child.name, elementText(child));
+            const text = leafValue(child);
+            if (text !== undefined) addUnmapped(frame.value, child.name, text);
             continue;
         }
-        const value = unmappedShell(child);
-        addUnmapped(frame.value, child.name, value);
-        stack.push({ element: child, value, next: 0 });
+        stack.push({ element: child, value: unmappedShell(child), next: 0, parent: frame.value });
     }
-    return root;
+    return hasKeys(root) ? root : undefined;
 }
 
 function isLeaf(element: XmlElement): boolean {
     return element.attributes === undefined && element.children === undefined;
+}
+
+/** A leaf's text; undefined when empty. */
+function leafValue(element: XmlElement): string | undefined {
+    const text = elementText(element);
+    return text === '' ? undefined : text;
+}
+
+function hasKeys(value: UnmappedFields): boolean {
+    for (const key in value) if (Object.hasOwn(value, key)) return true;
+    return false;
 }
 
 /** An element's attributes and own text, to which its children are added. */
@@ -185,9 +203,10 @@ function unmappedShell(element: XmlElement): UnmappedFields {
     return value;
 }
 
-/** Adds the element's plain-data form to `target` under its own name. */
+/** Adds the element's plain-data form to `target` under its own name; an empty element adds nothing. */
 export function keepUnmapped(target: UnmappedFields, element: XmlElement): void {
-    addUnmapped(target, element.name, elementToUnmapped(element));
+    const value = elementToUnmapped(element);
+    if (value !== undefined) addUnmapped(target, element.name, value);
 }
 
 /** Thrown from parser handlers to end a synchronous parse early. */

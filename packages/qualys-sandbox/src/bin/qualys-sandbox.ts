@@ -5,8 +5,8 @@ import { QualysSandbox, type SandboxOptions } from '../index.js';
 
 const USAGE = `Usage: qualys-sandbox [options]
 
-Serves the Qualys VM API (host detections, KnowledgeBase, scan list, about.php) over a synthetic tenant
-on 127.0.0.1. Control routes live under /__sandbox/ (state, advance, faults, expected, requests, limits).
+Serves the Qualys VM API (host detections, KnowledgeBase, scan list, about.php) and the gateway's token
+login (POST /auth) over a synthetic tenant on 127.0.0.1. Control routes live under /__sandbox/ (state, advance, faults, expected, requests, limits).
 
 Options:
   --port <n>                 port to listen on (default 0: any free port)
@@ -24,6 +24,8 @@ Options:
   --scans <n>                number of scans (default 12)
   --advance-every <sec>      advance the tenant clock by one hour every <sec> real seconds
   --bytes-per-sec <n>        stream each API answer at n bytes per second at most (a slow server); default: unpaced
+  --token-lifetime <sec>     lifetime of gateway tokens from POST /auth (default 14400: four hours)
+  --no-basic-auth            refuse Basic credentials: only gateway tokens are accepted
   --json                     print one JSON line {url, username, password} instead of text
   -h, --help                 show this help`;
 
@@ -54,6 +56,8 @@ function parseOptions(argv: string[]): { options: SandboxOptions; advanceEvery?:
             scans: { type: 'string' },
             'advance-every': { type: 'string' },
             'bytes-per-sec': { type: 'string' },
+            'token-lifetime': { type: 'string' },
+            'no-basic-auth': { type: 'boolean' },
             json: { type: 'boolean', default: false },
             help: { type: 'boolean', short: 'h', default: false }
         }
@@ -80,7 +84,9 @@ function parseOptions(argv: string[]): { options: SandboxOptions; advanceEvery?:
         startTime,
         wallClock: values['wall-clock'] === true,
         scans: integer('scans', values.scans),
-        bytesPerSec: integer('bytes-per-sec', values['bytes-per-sec'], 1)
+        bytesPerSec: integer('bytes-per-sec', values['bytes-per-sec'], 1),
+        tokenLifetimeSec: integer('token-lifetime', values['token-lifetime'], 1),
+        basicAuth: values['no-basic-auth'] !== true
     };
     // Drop unset keys so library defaults apply.
     options.rateLimit = Object.fromEntries(Object.entries(options.rateLimit ?? {}).filter(([, v]) => v !== undefined));

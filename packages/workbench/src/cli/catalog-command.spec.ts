@@ -21,9 +21,10 @@ describe('signal-client catalog', () => {
         const text = result.stdout;
         expect(text).to.match(/^1 connector available/);
         expect(text).to.match(
-            /signal-client\.qualys\s+Qualys\s+Qualys\s+Vulnerability Management\s+basic\s+30m\s+many/
+            /signal-client\.qualys\s+Qualys\s+Qualys\s+Vulnerability Management\s+basic\|token\s+30m\s+many/
         );
         expect(text).to.contain('Docs: https://docs.qualys.com/en/vm/api/');
+        expect(text).to.contain('auth: basic (default) or token;');
         expect(text).to.contain('host (string, required): API server');
         expect(text).to.contain('password (string, required, secret): Password');
         expect(text).to.contain('truncationLimit (integer, optional): Hosts per page');
@@ -51,6 +52,8 @@ describe('signal-client catalog', () => {
         expect(fields.get('proxy')).to.include({ secret: true });
         expect(fields.get('host')).to.include({ secret: false, required: true });
         expect(fields.get('truncationLimit')).to.include({ default: 1000, secret: false });
+        expect(qualys!.authAlternatives).to.deep.equal(['token']);
+        expect(fields.get('authMethod')).to.include({ default: 'basic', secret: false });
     });
 
     it('shows the commands in --help and rejects an unknown command with exit 1', async () => {

@@ -5,6 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Artifact } from '@signal-connectors/connector-sdk';
 import type { HostDetectionsCheckpoint } from '@signal-connectors/qualys-plugin';
 import { type DetectionFilter, QualysSandbox, type SandboxOptions } from '@signal-connectors/qualys-sandbox';
+import { loadCompactOcsfClass } from '../ocsf/compact-ocsf-class.js';
+import { OcsfValidator } from '../ocsf/ocsf-validator.js';
 import {
     expectedKeys,
     findingKeys,
@@ -16,6 +18,24 @@ import {
     type CliProcess,
     type CliResult
 } from './cli-process.spec.helper.js';
+
+/** Checks findings against OCSF 1.5.0 Vulnerability Finding (the committed compact class). */
+const OCSF_1_5_0 = new OcsfValidator(loadCompactOcsfClass());
+
+/** Findings the e2e scenes wrote and checked against OCSF 1.5.0, and the problems found, over the whole run. */
+export const ocsfTally = { findings: 0, problems: 0 };
+
+/** The OCSF 1.5.0 problems of each finding among `artifacts`, as `artifact id: path message` lines. */
+export function ocsfProblems(artifacts: readonly Artifact<Record<string, unknown>>[]): {
+    findings: number;
+    problems: string[];
+} {
+    const findings = artifacts.filter(artifact => artifact.type === FINDING_TYPE);
+    const problems = findings.flatMap(finding =>
+        OCSF_1_5_0.validate(finding.data).map(problem => `${finding.id}: ${problem.path} ${problem.message}`)
+    );
+    return { findings: findings.length, problems };
+}
 
 /** The instance every e2e config configures (the id `writeTestConfig` writes). */
 export const INSTANCE_ID = 'qualys-test';
@@ -44,7 +64,7 @@ export interface RunSummaryData {
 
 /** Options of {@link E2eEnvironment.start}. */
 export interface E2eOptions {
-    /** Tenant and limits of the sandbox; it always follows the wall clock. Default 60 hosts x 6 detections. */
+    /** Tenant, limits and auth of the sandbox; it always follows the wall clock. Default 60 hosts x 6 detections. */
     sandbox?: Omit<SandboxOptions, 'wallClock' | 'password'>;
     /** Hosts per host detection page (default 20, so a default tenant takes 3 pages). */
     truncationLimit?: number;
@@ -187,10 +207,21 @@ export class E2eEnvironment {
         }
     }
 
-    /** Stops the sandbox (dropping open connections) and removes the directory. */
+    /**
+     * Stops the sandbox (dropping open connections) and removes the directory, after checking every finding the
+     * scene wrote against OCSF 1.5.0: a scene whose findings do not conform fails here, whatever it asserted.
+     */
     async close(): Promise<void> {
+        const { findings, problems } = ocsfProblems(await this.artifacts());
+        ocsfTally.findings += findings;
+        ocsfTally.problems += problems.length;
         await this.sandbox.close();
         await this.removeDir();
+        if (problems.length > 0) {
+            throw new Error(
+                `${problems.length} OCSF 1.5.0 problems in ${findings} findings:\n${problems.slice(0, 10).join('\n')}`
+            );
+        }
     }
 }
 
