@@ -16,7 +16,7 @@ const schema = QUALYS_MANIFEST.configSchema;
 const properties = schema.properties as Record<string, JsonSchema>;
 const checkSchema = createConfigValidator(schema);
 
-const DURATION_FIELDS = ['initialLookback', 'windowOverlap'] as const;
+const DURATION_FIELDS = ['initialLookback', 'windowOverlap', 'hostReconciliationInterval'] as const;
 const DURATION_HINT = "write e.g. '30d', '12h' or '15m'";
 
 /**
@@ -96,6 +96,9 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         windowOverlapMs: durations.windowOverlap ?? 0,
         kbEnrichment: valueOr(raw.kbEnrichment, 'kbEnrichment') as boolean,
         cloudMetadata: valueOr(raw.cloudMetadata, 'cloudMetadata') as boolean,
+        hostReconciliation: valueOr(raw.hostReconciliation, 'hostReconciliation') as boolean,
+        hostReconciliationIntervalMs: durations.hostReconciliationInterval ?? 86_400_000,
+        removedHostStatus: valueOr(raw.removedHostStatus, 'removedHostStatus') as QualysConfig['removedHostStatus'],
         scans: valueOr(raw.scans, 'scans') as boolean,
         caFile: typeof raw.caFile === 'string' ? raw.caFile : undefined,
         proxy: typeof raw.proxy === 'string' ? raw.proxy.trim() : undefined,

@@ -31,6 +31,12 @@ export interface QualysConfig {
     kbEnrichment: boolean;
     /** Ask for cloud instance metadata and cloud tags (`host_metadata=all`, `show_cloud_tags=1`). */
     cloudMetadata: boolean;
+    /** Run the `host_reconciliation` stream: find hosts removed from Qualys and close their findings. */
+    hostReconciliation: boolean;
+    /** How often it runs, in ms (default one day). */
+    hostReconciliationIntervalMs: number;
+    /** The status a removed host's findings are closed with. */
+    removedHostStatus: 'Resolved' | 'Suppressed';
     scans: boolean;
     caFile?: string;
     proxy?: string;

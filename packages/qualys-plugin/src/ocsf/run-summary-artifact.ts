@@ -47,6 +47,8 @@ export interface RunSummary {
     scans: number;
     /** Scans released this poll because they never settled (each is reported once). */
     unsettledScans?: UnsettledScan[];
+    /** What the `host_reconciliation` stream found, when it ran. */
+    reconciliation?: { hostsRemoved: number; findingsClosed: number; hostsReturned: number; completed: boolean };
     /** Calls per Qualys API. */
     apiCalls: Record<string, number>;
     /** Responses that asked the connector to slow down (HTTP 409/429). */

@@ -3,6 +3,7 @@ import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
 import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { pageHostDetections } from './host-detection-pager.js';
+import { HostLedger } from './host-ledger.js';
 import { openDetectionWindow } from './poll-window.js';
 import { type HostDetectionsCheckpoint, QualysStream } from './qualys-checkpoint.js';
 import type { QualysPollRun } from './qualys-poll-run.js';
@@ -25,6 +26,8 @@ export async function* pollHostDetections(
     if (resumed) summary.resumedFrom = { nextIdMin: window.nextIdMin };
     summary.watermark = checkpoint.watermark;
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
+    // The hosts delivered, for the host reconciliation to find those Qualys no longer lists.
+    const ledger = config.hostReconciliation ? new HostLedger(ctx.store) : undefined;
     ctx.logger.info('qualys: host detection window', { window: summary.window, resumedFromHostId: window.nextIdMin });
 
     let current: HostDetectionsCheckpoint = { ...checkpoint, window };
@@ -70,6 +73,7 @@ export async function* pollHostDetections(
             : { ...current, window: { ...window, nextIdMin: chunk.resumeFrom } };
         yield { stream: QualysStream.hostDetections, artifacts, checkpoint: current, progress: run.progress() };
         await kb?.persist();
+        await ledger?.recordDelivered(artifacts, toQualysTime(run.pollStart));
     }
     ctx.logger.info('qualys: fetched host detections', {
         pages: summary.pages,

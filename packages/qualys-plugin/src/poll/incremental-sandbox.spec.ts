@@ -83,7 +83,13 @@ describe('pollQualys: incremental polls against the sandbox', () => {
         expect(sandbox.requests.count('hld')).to.equal(Math.ceil(40 / 7));
         const checkpoint = lastCheckpoint(first.batches);
         expect(checkpoint.watermark).to.equal(runSummaryOf(first.batches).window?.before);
-        expect(Object.keys(first.statuses)).to.deep.equal(['knowledge_base', 'scans', 'host_detections']);
+        expect(Object.keys(first.statuses)).to.deep.equal([
+            'knowledge_base',
+            'scans',
+            // host_detections reports last: the run summary goes out as its last batch.
+            'host_reconciliation',
+            'host_detections'
+        ]);
 
         const forced = [sandbox.tenant.hostIdAt(3), sandbox.tenant.hostIdAt(31)];
         const advance = sandbox.advance({ rescanHostIds: forced });

@@ -71,7 +71,8 @@ describe('pollQualys: KnowledgeBase and scan list calls read again after a failu
             streams: {
                 knowledge_base: { outcome: 'skipped' },
                 host_detections: { outcome: 'complete' },
-                scans: { outcome: 'failed', error: { kind: 'protocol', message: pollError(outcome).message } }
+                scans: { outcome: 'failed', error: { kind: 'protocol', message: pollError(outcome).message } },
+                host_reconciliation: { outcome: 'skipped' }
             }
         });
     });

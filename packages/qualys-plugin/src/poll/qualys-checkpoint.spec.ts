@@ -20,7 +20,9 @@ describe('readCheckpoints', () => {
                 window: { after: '2024-05-14T07:45:00Z', before: '2024-05-14T09:00:00Z', nextIdMin: 104 }
             },
             scans: { version: 2, since: '2024-05-13T21:59:59Z', states: { 'scan/1715668211.41390': 'Running' } },
-            knowledge_base: { version: 2, refreshedAt: '2024-05-14T06:00:00Z' }
+            knowledge_base: { version: 2, refreshedAt: '2024-05-14T06:00:00Z' },
+            // Newer than the old checkpoint: it starts fresh.
+            host_reconciliation: { version: 2 }
         });
     });
 
@@ -38,7 +40,12 @@ describe('readCheckpoints', () => {
     });
 
     it('reads none, or checkpoints of an unknown shape, as fresh streams', () => {
-        const fresh = { host_detections: { version: 2 }, scans: { version: 2 }, knowledge_base: { version: 2 } };
+        const fresh = {
+            host_detections: { version: 2 },
+            scans: { version: 2 },
+            knowledge_base: { version: 2 },
+            host_reconciliation: { version: 2 }
+        };
         expect(readCheckpoints({})).to.deep.equal(fresh);
         expect(
             readCheckpoints({

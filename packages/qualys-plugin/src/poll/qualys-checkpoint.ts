@@ -4,7 +4,8 @@ import { LEGACY_CHECKPOINT_KEY, type StreamCheckpoints } from '@signal-connector
 export const QualysStream = {
     hostDetections: 'host_detections',
     knowledgeBase: 'knowledge_base',
-    scans: 'scans'
+    scans: 'scans',
+    hostReconciliation: 'host_reconciliation'
 } as const;
 
 /** The host detection window a poll is delivering, and how far into it the poll got. */
@@ -48,11 +49,21 @@ export interface KnowledgeBaseCheckpoint {
     refreshedAt?: string;
 }
 
+/** The `host_reconciliation` stream's checkpoint. */
+export interface HostReconciliationCheckpoint {
+    version: 2;
+    /** The start of the last reconciliation that went through the whole host list (ISO). */
+    lastCompletedAt?: string;
+    /** A reconciliation in progress: when it started (it dates what it finds) and the next host id to compare. */
+    run?: { startedAt: string; fromId: number };
+}
+
 /** Every stream's checkpoint, as a poll starts from them. */
 export interface QualysCheckpoints {
     [QualysStream.hostDetections]: HostDetectionsCheckpoint;
     [QualysStream.scans]: ScansCheckpoint;
     [QualysStream.knowledgeBase]: KnowledgeBaseCheckpoint;
+    [QualysStream.hostReconciliation]: HostReconciliationCheckpoint;
 }
 
 /**
@@ -85,7 +96,13 @@ export function readCheckpoints(checkpoints: StreamCheckpoints): QualysCheckpoin
             compact({ version: 2, since: legacy?.scansSince, states: legacy?.scanStates }),
         knowledge_base:
             ownCheckpoint<KnowledgeBaseCheckpoint>(checkpoints[QualysStream.knowledgeBase]) ??
-            compact({ version: 2, refreshedAt: legacy?.kbRefreshedAt })
+            compact({ version: 2, refreshedAt: legacy?.kbRefreshedAt }),
+        // Newer than the checkpoint from before streams: nothing to inherit.
+        host_reconciliation: ownCheckpoint<HostReconciliationCheckpoint>(
+            checkpoints[QualysStream.hostReconciliation]
+        ) ?? {
+            version: 2
+        }
     };
 }
 
@@ -95,7 +112,9 @@ export function readCheckpoints(checkpoints: StreamCheckpoints): QualysCheckpoin
  */
 export function inheritedStreams(checkpoints: StreamCheckpoints): string[] {
     if (readLegacy(checkpoints[LEGACY_CHECKPOINT_KEY]) === undefined) return [];
-    return Object.values(QualysStream).filter(stream => ownCheckpoint(checkpoints[stream]) === undefined);
+    return Object.values(QualysStream).filter(
+        stream => stream !== QualysStream.hostReconciliation && ownCheckpoint(checkpoints[stream]) === undefined
+    );
 }
 
 function ownCheckpoint<T extends { version: 2 }>(raw: unknown): T | undefined {

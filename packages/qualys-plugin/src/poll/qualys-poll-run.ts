@@ -9,6 +9,7 @@ export interface QualysPollApi {
     streamHostDetections(params: Record<string, string>, signal?: AbortSignal): Promise<Readable>;
     fetchKnowledgeBase(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
     fetchScanList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
+    fetchHostList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
     callStats(): { calls: Record<string, number>; throttled: number; retries: number };
 }
 
@@ -24,6 +25,10 @@ export interface PollTuning {
     kbRefreshEveryMs: number;
     /** How long after its launch a scan that never settles may hold the scan window back (default 7 days). */
     maxUnsettledScanMs: number;
+    /** Host ids per Host List page of a reconciliation (`truncation_limit`; ids only, a few bytes each). */
+    hostListPageSize: number;
+    /** A reconciliation batch closes at this many artifacts (a removed host's closing updates are never split). */
+    reconciliationBatchArtifacts: number;
 }
 
 export const DEFAULT_TUNING: Readonly<PollTuning> = {
@@ -31,7 +36,9 @@ export const DEFAULT_TUNING: Readonly<PollTuning> = {
     chunkDetections: 2000,
     maxPageAttempts: 4,
     kbRefreshEveryMs: 6 * 3_600_000,
-    maxUnsettledScanMs: 7 * 86_400_000
+    maxUnsettledScanMs: 7 * 86_400_000,
+    hostListPageSize: 25_000,
+    reconciliationBatchArtifacts: 2000
 };
 
 /**

@@ -9,6 +9,7 @@ import {
 } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
 import { pollHostDetections } from './host-detections-stream.js';
+import { pollHostReconciliation } from './host-reconciliation-stream.js';
 import { pollKnowledgeBase } from './knowledge-base-stream.js';
 import {
     type HostDetectionsCheckpoint,
@@ -23,7 +24,8 @@ import { pollScans } from './scans-stream.js';
  * One poll of a Qualys instance: its streams one after the other, each from its own checkpoint and isolated
  * from the others (`runStreams`: a stream that fails reports `failed` and the next one runs), then a run
  * summary. The KnowledgeBase refresh goes first, so that findings are enriched from fresh entries; the scan list
- * goes last, so that it never holds host detections back. Streams the config turns off do not run. The run
+ * goes after the host detections, so that it never holds them back; the host reconciliation (when due) goes last,
+ * so that it compares the host list with every host delivered so far. Streams the config turns off do not run. The run
  * summary goes out as the last batch of `host_detections` (with that stream's checkpoint unchanged), before its
  * status, and lists how every stream ended.
  */
@@ -47,6 +49,12 @@ export async function* pollQualys(
     streams.push({ stream: QualysStream.hostDetections, poll: () => pollHostDetections(run, start.host_detections) });
     if (config.scans) streams.push({ stream: QualysStream.scans, poll: () => pollScans(run, start.scans) });
     else run.skip(QualysStream.scans);
+    if (config.hostReconciliation) {
+        streams.push({
+            stream: QualysStream.hostReconciliation,
+            poll: () => pollHostReconciliation(run, start.host_reconciliation)
+        });
+    } else run.skip(QualysStream.hostReconciliation);
     ctx.logger.info('qualys: poll started', { streams: streams.map(stream => stream.stream) });
 
     let detections: HostDetectionsCheckpoint = start.host_detections;

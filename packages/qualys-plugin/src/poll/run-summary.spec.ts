@@ -60,7 +60,8 @@ describe('pollQualys: run summary', () => {
             streams: {
                 knowledge_base: { outcome: 'complete' },
                 host_detections: { outcome: 'complete' },
-                scans: { outcome: 'complete' }
+                scans: { outcome: 'complete' },
+                host_reconciliation: { outcome: 'skipped' }
             },
             window: { before: '2024-05-14T10:00:00Z' },
             pages: 2,

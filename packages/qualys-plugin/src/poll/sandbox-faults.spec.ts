@@ -37,7 +37,8 @@ describe('pollQualys: faults of a real server (sandbox)', () => {
             password: PASSWORD,
             truncationLimit: 8,
             scans: false,
-            kbEnrichment: false
+            kbEnrichment: false,
+            hostReconciliation: false
         });
         if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
         config = validation.config;

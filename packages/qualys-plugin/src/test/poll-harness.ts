@@ -33,8 +33,8 @@ export const PASSWORD = 'Qu4lys-S3cret!pw';
 export const CONNECTOR_ID = 'signal-client.qualys';
 
 /**
- * A validated config for the scripted subscription. Scans and KnowledgeBase enrichment are off unless a spec
- * turns them on, so each spec scripts only the API it is about.
+ * A validated config for the scripted subscription. Scans, KnowledgeBase enrichment and the host reconciliation
+ * are off unless a spec turns them on, so each spec scripts only the API it is about.
  */
 export function testConfig(settings: Record<string, unknown> = {}): QualysConfig {
     const result = validateQualysConfig({
@@ -43,6 +43,7 @@ export function testConfig(settings: Record<string, unknown> = {}): QualysConfig
         password: PASSWORD,
         scans: false,
         kbEnrichment: false,
+        hostReconciliation: false,
         ...settings
     });
     if (!result.ok) throw new Error(`bad test config: ${JSON.stringify(result.problems)}`);
