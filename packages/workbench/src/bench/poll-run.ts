@@ -27,6 +27,7 @@ interface RunSummary {
     apiCalls: Record<string, number>;
     throttled: number;
     error?: { kind: string; message: string };
+    reconciliation?: PollRun['reconciliation'];
 }
 
 /** One measured `signal-client poll`. */
@@ -41,6 +42,8 @@ export interface PollRun extends ProcessMeasurement {
     apiCalls: Record<string, number>;
     /** HTTP 409 answers the poll met (waited out by the client). */
     throttled: number;
+    /** What the host reconciliation found, when it ran. */
+    reconciliation?: { hostsRemoved: number; findingsClosed: number; hostsReturned: number; completed: boolean };
 }
 
 const INSTANCE_ID = 'bench';
@@ -48,13 +51,16 @@ const INSTANCE_ID = 'bench';
 /**
  * `signal-client poll bench` from an empty data directory (a first, full sync), as a user runs it: the installed
  * launcher in a process of its own, a config file with a JSONL sink (fsync per batch, as in production) and the
- * admin API off. Counts come from the run summary the poll writes last.
+ * admin API off. Counts come from the run summary the poll writes last; `artifacts` and `outputBytes` count the
+ * whole sink, so a second poll in the same directory (a next, incremental poll) counts those of both.
+ * `settings` are written beside the defaults.
  */
 export async function runPoll(
     sandbox: SandboxEndpoint,
     truncationLimit: number,
     workDir: string,
-    timeoutMs: number
+    timeoutMs: number,
+    settings: Record<string, string | number | boolean> = {}
 ): Promise<PollRun> {
     await mkdir(workDir, { recursive: true });
     const config = join(workDir, 'signal-client.yaml');
@@ -72,6 +78,7 @@ export async function runPoll(
             `      username: ${sandbox.username}`,
             '      password: ${env:BENCH_QUALYS_PASSWORD}',
             `      truncationLimit: ${truncationLimit}`,
+            ...Object.entries(settings).map(([name, value]) => `      ${name}: ${value}`),
             ''
         ].join('\n')
     );
@@ -97,7 +104,8 @@ export async function runPoll(
         artifacts: output.lines,
         outputBytes: output.bytes,
         apiCalls: summary.apiCalls,
-        throttled: summary.throttled
+        throttled: summary.throttled,
+        ...(summary.reconciliation === undefined ? {} : { reconciliation: summary.reconciliation })
     };
 }
 
