@@ -36,7 +36,7 @@ export function tile(view: InstanceView, connector: CatalogEntry | undefined): S
   <dl class="facts">
     <div><dt>Enabled</dt><dd>${view.enabled ? 'Yes' : 'No'}</dd></div>
     <div><dt>Managed by</dt><dd>${view.origin === 'file' ? 'config file (read-only)' : 'console'}</dd></div>
-    <div><dt>Last run</dt><dd>${run === undefined ? 'never' : html`${moment(run.finishedAt)}${run.finishedAt === undefined ? '' : html`<span class="muted"> · took ${formatRunDuration(run.startedAt, run.finishedAt)}</span>`}`}</dd></div>
+    <div><dt>Last run</dt><dd>${run === undefined ? 'never' : html`${moment(run.finishedAt)}${run.finishedAt === undefined ? '' : html`<br><span class="muted">took ${formatRunDuration(run.startedAt, run.finishedAt)}</span>`}`}</dd></div>
     <div><dt>Next run</dt><dd>${view.nextRunAt === undefined ? '—' : moment(view.nextRunAt)}</dd></div>
     ${run === undefined ? '' : html`<div class="whole"><dt>Artifacts of the last run</dt><dd>${runCountsText(run, titles)}</dd></div>`}
   </dl>
