@@ -14,7 +14,9 @@ function checkpointOf(dataDir: string): string | undefined {
     const db = new DatabaseSync(join(dataDir, 'state.db'), { readOnly: true });
     try {
         const rows = db
-            .prepare('SELECT stream, checkpoint FROM stream_state WHERE instance_id = ? AND checkpoint IS NOT NULL ORDER BY stream')
+            .prepare(
+                'SELECT stream, checkpoint FROM stream_state WHERE instance_id = ? AND checkpoint IS NOT NULL ORDER BY stream'
+            )
             .all(ID) as { stream: string; checkpoint: string }[];
         return rows.length === 0 ? undefined : JSON.stringify(rows);
     } finally {
@@ -60,11 +62,17 @@ describe('e2e: the admin API guards the subscription and keeps console instances
                 connector: 'signal-client.qualys',
                 enabled: true,
                 pollingInterval: '1h',
-                settings: { host: env.sandbox.url, username: env.sandbox.credentials.username, password: ConsoleEnvironment.PASSWORD }
+                settings: {
+                    host: env.sandbox.url,
+                    username: env.sandbox.credentials.username,
+                    password: ConsoleEnvironment.PASSWORD
+                }
             }
         });
         expect(created.status, created.text).to.equal(201);
-        expect(created.json<{ writeOnly: unknown }>().writeOnly).to.deep.equal([{ field: 'password', configured: true }]);
+        expect(created.json<{ writeOnly: unknown }>().writeOnly).to.deep.equal([
+            { field: 'password', configured: true }
+        ]);
         expect(created.text).to.not.contain(ConsoleEnvironment.PASSWORD);
         await untilHealthy(env);
         // The API shows each stream's status.
@@ -73,6 +81,7 @@ describe('e2e: the admin API guards the subscription and keeps console instances
         }>();
         expect(view.status.streams.map(s => [s.stream, s.status])).to.deep.equal([
             ['host_detections', 'complete'],
+            ['host_reconciliation', 'complete'],
             ['knowledge_base', 'complete'],
             ['scans', 'complete']
         ]);
@@ -82,7 +91,9 @@ describe('e2e: the admin API guards the subscription and keeps console instances
             headers: { 'Content-Type': 'text/plain', Origin: 'http://attacker.example' }
         });
         expect(textPlain.status).to.equal(403);
-        const foreignOrigin = await env.call('POST', `/api/instances/${ID}/test`, { headers: { Origin: 'http://attacker.example' } });
+        const foreignOrigin = await env.call('POST', `/api/instances/${ID}/test`, {
+            headers: { Origin: 'http://attacker.example' }
+        });
         expect(foreignOrigin.status).to.equal(403);
 
         env.sandbox.requests.clear();
@@ -102,7 +113,9 @@ describe('e2e: the admin API guards the subscription and keeps console instances
 
         expect((await env.call('POST', `/api/instances/${ID}/disable`)).status).to.equal(200);
         const output = await env.stop();
-        expect(output.stderr).to.match(/Audit: api token create qualys-api/).and.match(/Audit: api token disable qualys-api/);
+        expect(output.stderr)
+            .to.match(/Audit: api token create qualys-api/)
+            .and.match(/Audit: api token disable qualys-api/);
         // The first poll committed its checkpoint (read once the service let go of the database).
         expect(checkpointOf(env.dataDir)).to.not.equal(undefined);
     });
@@ -114,7 +127,11 @@ describe('e2e: the admin API guards the subscription and keeps console instances
                 id: ID,
                 connector: 'signal-client.qualys',
                 pollingInterval: '1h',
-                settings: { host: env.sandbox.url, username: env.sandbox.credentials.username, password: ConsoleEnvironment.PASSWORD }
+                settings: {
+                    host: env.sandbox.url,
+                    username: env.sandbox.credentials.username,
+                    password: ConsoleEnvironment.PASSWORD
+                }
             }
         });
         expect(created.status, created.text).to.equal(201);
@@ -123,7 +140,11 @@ describe('e2e: the admin API guards the subscription and keeps console instances
         const checkpoint = checkpointOf(env.dataDir);
 
         await env.run();
-        const again = (await env.call('GET', `/api/instances/${ID}`)).json<{ health: string; writeOnly: unknown; problems: unknown[] }>();
+        const again = (await env.call('GET', `/api/instances/${ID}`)).json<{
+            health: string;
+            writeOnly: unknown;
+            problems: unknown[];
+        }>();
         expect(again.problems).to.deep.equal([]);
         expect(again.health).to.equal('healthy');
         expect(again.writeOnly).to.deep.equal([{ field: 'password', configured: true }]);
@@ -134,7 +155,10 @@ describe('e2e: the admin API guards the subscription and keeps console instances
         expect(checkpointOf(env.dataDir)).to.equal(checkpoint);
 
         await env.run({ SIGNAL_SECRET_KEY: 'another-key-entirely-0000000' });
-        const locked = (await env.call('GET', `/api/instances/${ID}`)).json<{ health: string; problems: { message: string }[] }>();
+        const locked = (await env.call('GET', `/api/instances/${ID}`)).json<{
+            health: string;
+            problems: { message: string }[];
+        }>();
         expect(locked.health).to.equal('failing');
         expect(locked.problems[0].message).to.contain('cannot be decrypted');
         expect((await env.call('POST', `/api/instances/${ID}/test`)).status).to.equal(409);

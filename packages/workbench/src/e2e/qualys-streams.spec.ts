@@ -75,7 +75,11 @@ describe('e2e: streams, each with its own checkpoint and status', () => {
         expect(e2e.sandbox.requests.all('scans').map(request => request.code)).to.deep.equal([1999, 1999, 1999]);
 
         const afterFirst = e2e.committedCheckpoints();
-        expect(Object.keys(afterFirst).sort()).to.deep.equal(['host_detections', 'knowledge_base']);
+        expect(Object.keys(afterFirst).sort()).to.deep.equal([
+            'host_detections',
+            'host_reconciliation',
+            'knowledge_base'
+        ]);
         const firstWatermark = e2e.committedCheckpoint()?.watermark;
         expect(firstWatermark).to.equal(summary.window?.before);
         expect(afterFirst.knowledge_base).to.deep.include({ version: 2 });
@@ -154,7 +158,12 @@ describe('e2e: streams, each with its own checkpoint and status', () => {
 
         // Every stream has its own checkpoint now, and the old one is gone.
         const checkpoints = e2e.committedCheckpoints();
-        expect(Object.keys(checkpoints).sort()).to.deep.equal(['host_detections', 'knowledge_base', 'scans']);
+        expect(Object.keys(checkpoints).sort()).to.deep.equal([
+            'host_detections',
+            'host_reconciliation',
+            'knowledge_base',
+            'scans'
+        ]);
         expect(checkpoints.host_detections).to.deep.equal({ version: 2, watermark: legacy.window?.before });
         expect(checkpoints.knowledge_base).to.deep.equal({ version: 2, refreshedAt: legacy.kbRefreshedAt });
     });
