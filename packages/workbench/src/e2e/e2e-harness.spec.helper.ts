@@ -25,6 +25,15 @@ const OCSF_1_5_0 = new OcsfValidator(loadCompactOcsfClass());
 /** Findings the e2e scenes wrote and checked against OCSF 1.5.0, and the problems found, over the whole run. */
 export const ocsfTally = { findings: 0, problems: 0 };
 
+// A root hook (this module loads once, at the root): the suite's figure, printed after the last scene.
+after(() => {
+    if (ocsfTally.findings === 0) return;
+    console.log(
+        `\n  OCSF 1.5.0: ${ocsfTally.findings.toLocaleString('en')} findings of the e2e scenes checked, ` +
+            `${ocsfTally.problems} problems`
+    );
+});
+
 /** The OCSF 1.5.0 problems of each finding among `artifacts`, as `artifact id: path message` lines. */
 export function ocsfProblems(artifacts: readonly Artifact<Record<string, unknown>>[]): {
     findings: number;
