@@ -3,14 +3,16 @@
  * `npm run bench:reconcile [-- hosts ...]`: what a host reconciliation costs at a size (default 10,000 then
  * 100,000 hosts, 2 detections each), through the real CLI. For each size, against a sandbox in its own process:
  * a first `signal-client poll` delivers every finding (and records every host in the ledger, in the state
- * database); 1% of the hosts are purged; a second poll (a new process) runs the reconciliation. Printed per size:
- * the second poll's Host List calls, removed hosts and closing updates, its time and its peak RSS beside the
- * first poll's. Bounded memory shows as a peak that does not grow with the number of hosts. Needs `python3`,
- * which measures each process.
+ * database); 1% of the hosts with findings are purged; a second poll (a new process) runs the reconciliation.
+ * Printed per size: the second poll's Host List calls, removed hosts and closing updates, its time and its peak
+ * RSS beside the first poll's. Bounded memory shows as a peak that does not grow with the number of hosts. Needs
+ * `python3`, which measures each process.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { formatMB, formatNumber, formatSeconds } from './bench-stats.js';
 import { runPoll, type SandboxEndpoint } from './poll-run.js';
 import { startSandboxProcess } from './sandbox-process.js';
@@ -20,28 +22,25 @@ const POLL_TIMEOUT_MS = 30 * 60_000;
 const SETTINGS = { hostReconciliationInterval: '1s', scans: false, kbEnrichment: false };
 const PAGE_HOSTS = 5000;
 
-/** Every host id of the sandbox's subscription, through its Host List API (ids only, one call). */
-async function hostIds(sandbox: SandboxEndpoint): Promise<number[]> {
-    const response = await fetch(`${sandbox.url}/api/5.0/fo/asset/host/?action=list&details=None&truncation_limit=0`, {
-        headers: {
-            authorization: `Basic ${Buffer.from(`${sandbox.username}:${sandbox.password}`).toString('base64')}`,
-            'x-requested-with': 'reconcile-bench'
+/** The ids of the hosts whose findings the polls in `workDir` delivered, ascending (read from the JSONL sink). */
+async function deliveredHostIds(workDir: string): Promise<number[]> {
+    const dir = join(workDir, 'data', 'artifacts', 'bench');
+    const ids = new Set<number>();
+    for (const name of (await readdir(dir)).filter(file => file.endsWith('.jsonl'))) {
+        for await (const line of createInterface({ input: createReadStream(join(dir, name)) })) {
+            if (!line.includes('"type":"ocsf.vulnerability_finding"')) continue;
+            ids.add(Number((JSON.parse(line) as { data: { device: { uid: string } } }).data.device.uid));
         }
-    });
-    if (!response.ok) throw new Error(`the sandbox host list answered HTTP ${response.status}`);
-    const ids: number[] = [];
-    for (const [, single, min, max] of (await response.text()).matchAll(
-        /<ID>(\d+)<\/ID>|<ID_RANGE>(\d+)-(\d+)<\/ID_RANGE>/g
-    )) {
-        if (single !== undefined) ids.push(Number(single));
-        else for (let id = Number(min); id <= Number(max); id++) ids.push(id);
     }
-    return ids;
+    return [...ids].sort((a, b) => a - b);
 }
 
-/** Purges every 100th host through the sandbox's admin API; returns how many. */
-async function purgeOnePercent(sandbox: SandboxEndpoint): Promise<number> {
-    const purged = (await hostIds(sandbox)).filter((_, index) => index % 100 === 0);
+/**
+ * Purges every 100th host among those with findings delivered (a host without any never reaches the ledger:
+ * there is nothing of it to close) through the sandbox's admin API; returns how many.
+ */
+async function purgeOnePercent(sandbox: SandboxEndpoint, workDir: string): Promise<number> {
+    const purged = (await deliveredHostIds(workDir)).filter((_, index) => index % 100 === 0);
     const response = await fetch(`${sandbox.url}/__sandbox/purge`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -57,7 +56,7 @@ async function measure(hosts: number): Promise<string> {
     try {
         console.error(`${formatNumber(hosts)} hosts: first poll (every finding, every host into the ledger)`);
         const first = await runPoll(sandbox, PAGE_HOSTS, workDir, POLL_TIMEOUT_MS, SETTINGS);
-        const purged = await purgeOnePercent(sandbox);
+        const purged = await purgeOnePercent(sandbox, workDir);
         // The interval is a second: the next poll's reconciliation is due.
         await new Promise(resolve => setTimeout(resolve, 1100));
         console.error(`${formatNumber(hosts)} hosts: second poll (${formatNumber(purged)} hosts purged)`);
@@ -86,7 +85,7 @@ const rows: string[] = [];
 for (const size of sizes.length > 0 ? sizes : [10_000, 100_000]) rows.push(await measure(size));
 console.log(
     `\nHost reconciliation through signal-client poll: 2 detections per host, ${formatNumber(PAGE_HOSTS)} hosts per ` +
-        'detection page, Host List pages of 25,000 ids, 1% of the hosts purged before the second poll.\n'
+        'detection page, Host List pages of 25,000 ids, 1% of the hosts with findings purged before the second poll.\n'
 );
 console.log(
     '| hosts | findings (first poll) | first poll peak RSS | purged | findings closed | Host List calls | ' +
