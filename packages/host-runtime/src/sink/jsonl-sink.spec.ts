@@ -203,6 +203,22 @@ describe('JsonlSink', () => {
         expect(readLines(join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl'))).to.deep.equal(batch);
     });
 
+    it('writes multi-byte text and a line longer than a slice exactly, between lines that fill slices', async () => {
+        const sink = create();
+        const wide = { ...artifact(2), data: { text: 'é€😀'.repeat(400_000) } };
+        const batch = [
+            ...Array.from({ length: 700 }, (_, i) => artifact(i + 10, 3000)),
+            wide,
+            ...Array.from({ length: 700 }, (_, i) => artifact(i + 1000, 3000))
+        ];
+        await sink.write('qualys-prod', batch);
+        await sink.write('qualys-prod', [artifact(3)]);
+        const file = join(root, 'artifacts', 'qualys-prod', '2025-03-04.jsonl');
+        expect(readLines(file)).to.deep.equal([...batch, artifact(3)]);
+        const bytes = [...batch, artifact(3)].reduce((n, item) => n + Buffer.byteLength(JSON.stringify(item)) + 1, 0);
+        expect(readFileSync(file).length).to.equal(bytes);
+    });
+
     it('writes the JSON text an artifact carries as it is, and serialises the others', async () => {
         const sink = create();
         // The text must be the artifact's JSON; a different one here shows which of the two the sink wrote.

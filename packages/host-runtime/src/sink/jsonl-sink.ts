@@ -6,10 +6,13 @@ import type { ArtifactSink } from './artifact-sink.js';
 import { errnoCode, fileErrorAdvice, jsonLine, SinkError } from './sink-error.js';
 
 /**
- * Characters of JSON lines gathered before each `write` call: large enough that a batch takes a handful of system
- * calls, small enough that the text and its UTF-8 copy stay a small part of the memory a poll uses.
+ * Bytes of JSON lines gathered before each `write` call: large enough that a batch takes a handful of system calls,
+ * small enough to stay a small part of the memory a poll uses. Lines are encoded straight into a buffer of this
+ * size, reused from batch to batch: no batch-sized text is ever built, and no new native memory is taken per slice.
  */
-const SLICE_CHARS = 2 * 1024 * 1024;
+export const SLICE_BYTES = 2 * 1024 * 1024;
+/** Slice buffers kept for reuse when no batch is being written (more exist only while instances write at once). */
+const SPARE_SLICE_BUFFERS = 2;
 
 /** Options of {@link JsonlSink}. */
 export interface JsonlSinkOptions {
@@ -62,6 +65,7 @@ export class JsonlSink implements ArtifactSink {
     private readonly directoryMode: number;
     /** Directories whose mode and group were set by this process. */
     private readonly prepared = new Set<string>();
+    private readonly spareBuffers: Buffer[] = [];
     private closed = false;
 
     constructor(private readonly options: JsonlSinkOptions) {
@@ -120,19 +124,28 @@ export class JsonlSink implements ArtifactSink {
     private async append(instanceId: string, artifacts: readonly Artifact[]): Promise<void> {
         const file = await this.fileFor(instanceId, utcDay(this.now()));
         const sizeBefore = file.size;
+        const buffer = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(SLICE_BYTES);
         let size = sizeBefore;
         try {
-            // Gathered and written a slice at a time, so a large batch is never held as one string and one buffer on
-            // top of its artifacts; each line is the artifact's pre-rendered text when it has one. A failure part-way
-            // is cut off again below.
-            let slice = file.endsWithNewline ? '' : '\n';
+            // Each line (the artifact's pre-rendered text when it has one) is encoded into the slice buffer, which is
+            // written whenever the next line might not fit. A failure part-way is cut off again below.
+            let used = file.endsWithNewline ? 0 : buffer.write('\n', 0);
             for (let i = 0; i < artifacts.length; i++) {
-                slice += `${jsonLine(artifacts, i)}\n`;
-                if (slice.length >= SLICE_CHARS || i === artifacts.length - 1) {
-                    size += await writeFully(file.handle, Buffer.from(slice));
-                    slice = '';
+                const line = jsonLine(artifacts, i);
+                // A UTF-16 code unit takes at most three bytes of UTF-8, plus the newline.
+                const room = line.length * 3 + 1;
+                if (room > SLICE_BYTES - used) {
+                    size += await writeFully(file.handle, buffer, used);
+                    used = 0;
+                    if (room > SLICE_BYTES) {
+                        size += await writeFully(file.handle, Buffer.from(`${line}\n`));
+                        continue;
+                    }
                 }
+                used += buffer.write(line, used);
+                buffer[used++] = NEWLINE;
             }
+            size += await writeFully(file.handle, buffer, used);
             await this.syncFile(file.handle);
         } catch (error) {
             await this.rollBack(instanceId, file, sizeBefore);
@@ -145,6 +158,8 @@ export class JsonlSink implements ArtifactSink {
                     `${fileErrorAdvice(code, dirname(file.path))}. The batch will be written again.`,
                 { code, cause: error }
             );
+        } finally {
+            if (this.spareBuffers.length < SPARE_SLICE_BUFFERS) this.spareBuffers.push(buffer);
         }
         file.size = size;
         file.endsWithNewline = true;
@@ -270,12 +285,14 @@ export class JsonlSink implements ArtifactSink {
     }
 }
 
-/** Writes all of `data` at the file's end (a write may take less than asked); returns its length. */
-async function writeFully(handle: FileHandle, data: Buffer): Promise<number> {
-    for (let written = 0; written < data.length;) {
-        written += (await handle.write(data, written, data.length - written)).bytesWritten;
+const NEWLINE = 0x0a;
+
+/** Writes the first `length` bytes of `data` at the file's end (a write may take less than asked); returns `length`. */
+async function writeFully(handle: FileHandle, data: Buffer, length = data.length): Promise<number> {
+    for (let written = 0; written < length;) {
+        written += (await handle.write(data, written, length - written)).bytesWritten;
     }
-    return data.length;
+    return length;
 }
 
 /** `YYYY-MM-DD` of a timestamp, in UTC. */
