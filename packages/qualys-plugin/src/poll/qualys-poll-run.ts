@@ -32,8 +32,8 @@ export interface PollTuning {
 }
 
 export const DEFAULT_TUNING: Readonly<PollTuning> = {
-    chunkHosts: 200,
-    chunkDetections: 2000,
+    chunkHosts: 100,
+    chunkDetections: 500,
     maxPageAttempts: 4,
     kbRefreshEveryMs: 6 * 3_600_000,
     maxUnsettledScanMs: 7 * 86_400_000,
