@@ -26,6 +26,7 @@ const APOSTROPHE = 0x27;
 const OPEN_BRACKET = 0x5b;
 const QUESTION = 0x3f;
 const BANG = 0x21;
+const DASH = 0x2d;
 
 /** A text or CDATA run that was cut: where saxes reports it, and how long it was. */
 export interface CutRun {
@@ -84,7 +85,7 @@ export class TokenLengthGuard {
 
     private scan(input: string, final: boolean): string {
         if (this.failure !== undefined || input === '') return '';
-        let out = '';
+        const out = new KeptText(input);
         let i = 0;
         const length = input.length;
         try {
@@ -92,7 +93,7 @@ export class TokenLengthGuard {
                 if (this.mode === TEXT) {
                     const less = input.indexOf('<', i);
                     const stop = less === -1 ? (final ? length : length - splitTail(input, i, true)) : less;
-                    out += this.keepRun(input, i, stop);
+                    out.keep(i, this.keepRun(input, i, stop));
                     i = stop;
                     if (less === -1) {
                         this.held = input.slice(stop);
@@ -107,15 +108,13 @@ export class TokenLengthGuard {
                         break;
                     }
                     i = this.open(input, i);
-                    out += input.slice(i - this.markup, i);
+                    out.keep(i - this.markup, i);
                 } else if (this.mode === TAG || this.mode === DECLARATION) {
                     const end = this.scanTag(input, i);
-                    out += input.slice(i, end);
+                    out.keep(i, end);
                     i = end;
                 } else {
-                    const section = this.scanSection(input, i, final, out.length);
-                    out += section.text;
-                    i = section.next;
+                    i = this.scanSection(input, i, final, out);
                 }
             }
         } catch (error) {
@@ -123,7 +122,7 @@ export class TokenLengthGuard {
             this.failure = error;
         }
         this.emitted += out.length;
-        return out;
+        return out.text();
     }
 
     /** Reads what follows a '<' at `i` and switches to its mode; returns the position after the opener. */
@@ -193,15 +192,10 @@ export class TokenLengthGuard {
     }
 
     /**
-     * Reads a comment, CDATA section or processing instruction up to its end, holding back a split terminator.
-     * `outLength` is what this call already handed out, to place the end of a CDATA run.
+     * Reads a comment, CDATA section or processing instruction up to its end, holding back a split terminator, into
+     * `out` (what this call hands out so far, which also places the end of a CDATA run); returns where it stopped.
      */
-    private scanSection(
-        input: string,
-        from: number,
-        final: boolean,
-        outLength: number
-    ): { text: string; next: number } {
+    private scanSection(input: string, from: number, final: boolean, out: KeptText): number {
         const terminator = this.mode === COMMENT ? '-->' : this.mode === CDATA ? ']]>' : '?>';
         const end = input.indexOf(terminator, from);
         let stop = end;
@@ -210,33 +204,33 @@ export class TokenLengthGuard {
             // A run may be cut where this input ends: the next input completes a split character first.
             if (!final && this.mode === CDATA && stop === input.length) stop -= splitTail(input, from, false);
         }
-        let text: string;
-        if (this.mode === CDATA) text = this.keepRun(input, from, stop);
-        else text = this.keepMarkup(input, from, stop, this.mode === COMMENT);
+        const kept =
+            this.mode === CDATA ? this.keepRun(input, from, stop) : this.keepMarkup(input, from, stop, this.mode === COMMENT);
+        out.keep(from, kept);
         if (end === -1) {
             this.held = input.slice(stop);
-            return { text, next: input.length };
+            return input.length;
         }
-        text += terminator;
+        out.keep(end, end + terminator.length);
         // saxes reports a CDATA section when it reads the '>' of its terminator.
-        if (this.mode === CDATA) this.closeRun(this.emitted + outLength + text.length);
+        if (this.mode === CDATA) this.closeRun(this.emitted + out.length);
         this.mode = TEXT;
         this.run = 0;
-        return { text, next: end + terminator.length };
+        return end + terminator.length;
     }
 
-    /** The part of `input[from, to)` a text or CDATA run may keep; counts all of it. */
-    private keepRun(input: string, from: number, to: number): string {
+    /** Where the part of `input[from, to)` a text or CDATA run may keep ends; counts all of it. */
+    private keepRun(input: string, from: number, to: number): number {
         const room = this.maxRun - this.run;
         this.run += to - from;
-        if (to - from <= room) return from === 0 && to === input.length ? input : input.slice(from, to);
-        if (room <= 0) return '';
+        if (to - from <= room) return to;
+        if (room <= 0) return from;
         let cut = from + room;
         // Never split a surrogate pair, nor a reference (saxes would read `&am<` as a broken entity).
         if (isHighSurrogate(input.charCodeAt(cut - 1))) cut -= 1;
         const ampersand = input.lastIndexOf('&', cut - 1);
         if (ampersand >= from && cut - ampersand < 32 && !input.slice(ampersand, cut).includes(';')) cut = ampersand;
-        return input.slice(from, cut);
+        return cut;
     }
 
     /** Remembers a run that was cut, for {@link takeCut}; `end` is where saxes reports it. */
@@ -245,14 +239,17 @@ export class TokenLengthGuard {
         this.run = 0;
     }
 
-    /** The part of a comment or PI body that may be kept: a comment is cut, a PI past the bound fails. */
-    private keepMarkup(input: string, from: number, to: number, cutInstead: boolean): string {
+    /** Where the part of a comment or PI body that may be kept ends: a comment is cut, a PI past the bound fails. */
+    private keepMarkup(input: string, from: number, to: number, cutInstead: boolean): number {
         const room = this.maxMarkup - this.markup;
         this.markup += to - from;
-        if (to - from <= room) return input.slice(from, to);
+        if (to - from <= room) return to;
         if (!cutInstead) throw this.tooLong('processing instruction');
+        if (room <= 0) return from;
         // A comment cut before a '-' could end in '--->', which is not a comment end.
-        return room <= 0 ? '' : input.slice(from, from + room).replace(/-+$/, '');
+        let cut = from + room;
+        while (cut > from && input.charCodeAt(cut - 1) === DASH) cut -= 1;
+        return cut;
     }
 
     private tooLong(what: string): XmlLimitError {
@@ -290,4 +287,46 @@ function partialSuffix(text: string, terminator: string, from: number): number {
 
 function isHighSurrogate(code: number): boolean {
     return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * The text a scan hands out: ranges of its input, kept as positions and joined once at the end. Almost always the
+ * ranges touch and the result is one slice of the input, so no string is built per token.
+ */
+class KeptText {
+    private readonly parts: string[] = [];
+    private from = 0;
+    private to = 0;
+    /** Characters kept so far. */
+    length = 0;
+
+    constructor(private readonly input: string) {}
+
+    /** Keeps `input[from, to)`, which must start at or after the end of the range kept before. */
+    keep(from: number, to: number): void {
+        if (to <= from) return;
+        this.length += to - from;
+        if (from === this.to) {
+            if (this.to === this.from) this.from = from;
+            this.to = to;
+            return;
+        }
+        this.flush();
+        this.from = from;
+        this.to = to;
+    }
+
+    text(): string {
+        this.flush();
+        if (this.parts.length === 1) return this.parts[0];
+        return this.parts.join('');
+    }
+
+    private flush(): void {
+        if (this.to > this.from) {
+            const { input, from, to } = this;
+            this.parts.push(from === 0 && to === input.length ? input : input.slice(from, to));
+        }
+        this.from = this.to = 0;
+    }
 }
