@@ -33,7 +33,7 @@ export interface PollTuning {
 
 export const DEFAULT_TUNING: Readonly<PollTuning> = {
     chunkHosts: 100,
-    chunkDetections: 500,
+    chunkDetections: 1000,
     maxPageAttempts: 4,
     kbRefreshEveryMs: 6 * 3_600_000,
     maxUnsettledScanMs: 7 * 86_400_000,
