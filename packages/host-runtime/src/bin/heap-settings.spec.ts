@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { heapFlags } from './heap-settings.js';
+import { heapFlags, launchEnvironment } from './heap-settings.js';
 
 describe('heapFlags', () => {
     const flags = (env: Record<string, string> = {}, execArgv: string[] = []): string[] => heapFlags({ env, execArgv });
@@ -22,5 +22,19 @@ describe('heapFlags', () => {
         // A value that cannot be a heap size is ignored rather than starting a process that cannot run.
         expect(flags({ SIGNAL_CLIENT_HEAP_MB: '12' })).to.include('--max-old-space-size=256');
         expect(flags({ SIGNAL_CLIENT_HEAP_MB: 'lots' })).to.include('--max-old-space-size=256');
+    });
+});
+
+describe('launchEnvironment', () => {
+    it('limits malloc to two arenas and keeps the rest of the environment', () => {
+        expect(launchEnvironment({ PATH: '/bin', LOG_LEVEL: 'debug' })).to.deep.equal({
+            PATH: '/bin',
+            LOG_LEVEL: 'debug',
+            MALLOC_ARENA_MAX: '2'
+        });
+    });
+
+    it("keeps the user's own MALLOC_ARENA_MAX", () => {
+        expect(launchEnvironment({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX).to.equal('8');
     });
 });
