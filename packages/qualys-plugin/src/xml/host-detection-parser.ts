@@ -10,28 +10,19 @@ import {
     truncatedHostDetections
 } from './host-detection-errors.js';
 import { mapHost } from './host-detection-mapper.js';
-import {
-    ChunkDecoder,
-    createXmlParser,
-    isRecoverableXmlError,
-    MAX_SAX_WRITE,
-    MISMATCHED_CLOSE_TAG,
-    xmlErrorReason,
-    xmlPosition
-} from './sax-input.js';
+import { MAX_SAX_WRITE, xmlPosition } from './sax-input.js';
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
 import { childText } from './child-text.js';
-import { elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
+import { elementText, type XmlElement } from './xml-element.js';
 import { HOST_DETECTION_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
+import { type CollectedElement, XmlRecordRouter } from './xml-record-router.js';
 
 
 const ROOT = 'HOST_LIST_VM_DETECTION_OUTPUT';
 /** An error document is collected whole; anything this large under an error root is not one. */
 const MAX_ERROR_DOCUMENT_CHARS = 1_000_000;
 
-/** What an element becomes: a level to walk into, a subtree to skip, or a record to collect and map. */
-type Route = 'descend' | 'skip' | Collected;
-type Collected = 'host' | 'datetime' | 'warning' | 'error';
+const HOST_DETECTION_NAMES = { root: ROOT, list: 'HOST_LIST', item: 'HOST' } as const;
 
 /**
  * Streams a host detection response (`HOST_LIST_VM_DETECTION_OUTPUT`) host by host. Pull-based: the body is
@@ -45,35 +36,14 @@ type Collected = 'host' | 'datetime' | 'warning' | 'error';
  * so (`resultsCut`). Content that is skipped (request echoes, unknown blocks) is never buffered. Hosts yielded
  * before a failure stay valid: callers checkpoint by host id.
  */
-export class HostDetectionParser {
-    private readonly parser = createXmlParser();
-    private readonly input: ChunkDecoder;
-    private readonly builder: XmlTreeBuilder;
+export class HostDetectionParser extends XmlRecordRouter {
     private readonly queue: ParsedHost[] = [];
-    /** Names of the open elements above the record level (root, RESPONSE, HOST_LIST). */
-    private readonly path: string[] = [];
     private readonly result: HostDetectionTrailer = { hostCount: 0 };
-    private collecting: Collected | undefined;
-    private skipDepth = 0;
-    private rootName: string | undefined;
-    private rootClosed = false;
     /** Set once the root closed: the rest of the body (a trailing comment) is read but not parsed. */
     private ignoreRest = false;
     private errorDocumentChars = 0;
     private failure: ConnectorError | undefined;
     private started = false;
-    /** A close tag reported but not applied yet: saxes checks its name only after reporting it. */
-    private closePending = false;
-    /** Whether the tag being read has attributes: saxes reports each before the tag. */
-    private tagHasAttributes = false;
-
-    /** Reports text and CDATA to the record being collected; detached while content is skipped. */
-    private readonly onText = (text: string): void => {
-        if (this.closePending) this.settleClose();
-        if (this.collecting === undefined) return;
-        const cut = this.input.takeCut(this.parser.position);
-        this.builder.text(text, cut?.originalLength);
-    };
 
     /**
      * @param body the response body, e.g. a Node readable stream or an async generator of chunks.
@@ -81,11 +51,9 @@ export class HostDetectionParser {
      */
     constructor(
         private readonly body: AsyncIterable<Buffer | string>,
-        private readonly limits: XmlLimits = HOST_DETECTION_LIMITS
+        limits: XmlLimits = HOST_DETECTION_LIMITS
     ) {
-        this.input = new ChunkDecoder(limits);
-        this.builder = new XmlTreeBuilder(limits);
-        this.attachHandlers();
+        super(HOST_DETECTION_NAMES, limits);
     }
 
     /** Response datetime, pagination WARNING, `nextIdMin` and host count; complete once {@link hosts} finished. */
@@ -143,8 +111,7 @@ export class HostDetectionParser {
             return;
         }
         try {
-            if (text !== '') this.parser.write(text);
-            if (this.closePending) this.settleClose();
+            this.writeText(text);
         } catch (error) {
             const failure = error instanceof XmlLimitError ? this.limitFailure(error) : error;
             if (!ConnectorError.is(failure)) throw error;
@@ -167,115 +134,21 @@ export class HostDetectionParser {
         if (!this.rootClosed) throw truncatedHostDetections(this.result.hostCount);
     }
 
-    private attachHandlers(): void {
-        const parser = this.parser;
-        // saxes reports a close tag first and fails on a name that does not match the open element just after. A
-        // close therefore takes effect at the next event (or the end of the write), and a mismatch cancels it:
-        // an element, a host above all, is never completed by a close tag that turns out to be wrong.
-        parser.on('opentagstart', tag => {
-            if (this.closePending) this.settleClose();
-            // Checked before attributes are read: an HTML page fails on its root, not on an unquoted attribute.
-            if (this.rootName === undefined) this.acceptRoot(tag.name);
-        });
-        // Most tags have no attributes; the flag spares looking into an empty object for every one of them.
-        parser.on('attribute', () => {
-            this.tagHasAttributes = true;
-        });
-        parser.on('opentag', tag => {
-            const attributes = this.tagHasAttributes ? tag.attributes : undefined;
-            this.tagHasAttributes = false;
-            this.open(tag.name, attributes);
-        });
-        parser.on('closetag', () => {
-            if (this.closePending) this.settleClose();
-            this.closePending = true;
-        });
-        parser.on('text', this.onText);
-        parser.on('cdata', this.onText);
-        parser.on('error', error => {
-            const reason = xmlErrorReason(error);
-            if (isRecoverableXmlError(reason)) return;
-            if (reason === MISMATCHED_CLOSE_TAG) this.closePending = false;
-            else if (this.closePending) this.settleClose();
-            if (this.rootName === undefined) throw notHostDetectionDocument('not XML');
-            throw malformedHostDetections(xmlPosition(parser), this.result.hostCount, reason);
-        });
-    }
-
-    private acceptRoot(name: string): void {
-        this.rootName = name;
+    protected acceptRoot(name: string): void {
         if (name !== ROOT && !SIMPLE_RETURN_ROOTS.includes(name)) throw notHostDetectionDocument(`root <${name}>`);
     }
 
-    private open(name: string, attributes: Record<string, string> | undefined): void {
-        if (this.path.length + this.skipDepth + this.builder.depth >= this.limits.maxDepth) {
-            throw new XmlLimitError('depth', `elements nested deeper than ${this.limits.maxDepth} levels`);
-        }
-        if (this.collecting !== undefined) return this.builder.open(name, attributes);
-        if (this.skipDepth > 0) {
-            this.skipDepth += 1;
-            return;
-        }
-        const route = this.route(name);
-        if (route === 'descend') this.path.push(name);
-        else if (route === 'skip') this.startSkipping();
-        else {
-            this.collecting = route;
-            this.builder.open(name, attributes);
-        }
+    protected parseFailure(reason: string): Error {
+        if (this.rootName === undefined) return notHostDetectionDocument('not XML');
+        return malformedHostDetections(xmlPosition(this.parser), this.result.hostCount, reason);
     }
 
-    /** Where an element outside a collected record belongs; REQUEST echoes and unknown blocks are skipped. */
-    private route(name: string): Route {
-        switch (this.path[this.path.length - 1]) {
-            case undefined:
-                // A second root (two documents in one body) is not read: the first one is the response.
-                if (this.rootClosed) return 'skip';
-                return name === ROOT ? 'descend' : 'error';
-            case ROOT:
-                return name === 'RESPONSE' ? 'descend' : 'skip';
-            case 'RESPONSE':
-                if (name === 'HOST_LIST') return 'descend';
-                return name === 'DATETIME' ? 'datetime' : name === 'WARNING' ? 'warning' : 'skip';
-            case 'HOST_LIST':
-                return name === 'HOST' ? 'host' : 'skip';
-            default:
-                return 'skip';
-        }
+    protected override onRootClosed(): void {
+        this.ignoreRest = true;
     }
 
-    private settleClose(): void {
-        this.closePending = false;
-        if (this.collecting !== undefined) {
-            const element = this.builder.close();
-            if (this.builder.depth > 0) return;
-            const collected = this.collecting;
-            this.collecting = undefined;
-            return this.complete(collected, element);
-        }
-        if (this.skipDepth > 0) {
-            this.skipDepth -= 1;
-            if (this.skipDepth === 0) this.stopSkipping();
-            return;
-        }
-        this.path.pop();
-        if (this.path.length === 0) this.rootClosed = this.ignoreRest = true;
-    }
-
-    /** Skipped content is not even gathered by saxes: without a text handler it drops text as it reads it. */
-    private startSkipping(): void {
-        this.skipDepth = 1;
-        this.parser.off('text');
-        this.parser.off('cdata');
-    }
-
-    private stopSkipping(): void {
-        this.parser.on('text', this.onText);
-        this.parser.on('cdata', this.onText);
-    }
-
-    private complete(collected: Collected, element: XmlElement): void {
-        if (collected === 'host') {
+    protected complete(collected: CollectedElement, element: XmlElement): void {
+        if (collected === 'item') {
             this.queue.push(mapHost(element, this.result.hostCount));
             this.result.hostCount += 1;
         } else if (collected === 'datetime') {

@@ -1,28 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ConnectorError } from '@signal-connectors/connector-sdk';
-import {
-    ChunkDecoder,
-    createXmlParser,
-    isRecoverableXmlError,
-    MAX_SAX_WRITE,
-    MISMATCHED_CLOSE_TAG,
-    xmlErrorReason,
-    xmlPosition
-} from './sax-input.js';
+import { MAX_SAX_WRITE, xmlPosition } from './sax-input.js';
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
-import { elementText, type XmlElement, XmlTreeBuilder } from './xml-element.js';
+import { elementText, type XmlElement } from './xml-element.js';
 import { RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
+import { type CollectedElement, type RecordRouteNames, XmlRecordRouter } from './xml-record-router.js';
 
-/** The element names of a record list response, and its name for messages. */
-export interface RecordListNames {
-    /** e.g. `KNOWLEDGE_BASE_VULN_LIST_OUTPUT`. */
-    root: string;
-    /** e.g. `VULN_LIST`. */
-    list: string;
-    /** e.g. `VULN`. */
-    item: string;
-    /** Further element names of the list's records, when it holds several kinds (an `ID_SET`: `ID`, `ID_RANGE`). */
-    otherItems?: readonly string[];
+/** The element names of a record list response (e.g. `KNOWLEDGE_BASE_VULN_LIST_OUTPUT`, `VULN_LIST`, `VULN`). */
+export interface RecordListNames extends RecordRouteNames {
     /** e.g. `KnowledgeBase`, for messages. */
     document: string;
 }
@@ -32,9 +17,6 @@ export interface RecordListTrailer {
     datetime?: string;
     warningUrl?: string;
 }
-
-/** What an element becomes: a level to walk into, a subtree to skip, or an element to collect whole. */
-type Route = 'descend' | 'skip' | 'item' | 'datetime' | 'warning' | 'error';
 
 /** Thrown from the parser's handlers to stop at a failure; carries it out of saxes. */
 class Stop extends Error {
@@ -64,32 +46,15 @@ export async function readRecordList(
     return reader.read(xml);
 }
 
-class RecordListReader {
-    private readonly parser = createXmlParser();
-    private readonly input: ChunkDecoder;
-    private readonly builder: XmlTreeBuilder;
-    private readonly path: string[] = [];
+class RecordListReader extends XmlRecordRouter {
     private readonly trailer: RecordListTrailer = {};
-    private rootName: string | undefined;
-    private rootClosed = false;
-    private collecting: Route | undefined;
-    private skipDepth = 0;
-    private closePending = false;
-    private tagHasAttributes = false;
-    private readonly onText = (text: string): void => {
-        if (this.closePending) this.settleClose();
-        if (this.collecting === undefined) return;
-        this.builder.text(text, this.input.takeCut(this.parser.position)?.originalLength);
-    };
 
     constructor(
-        private readonly names: RecordListNames,
+        private readonly list: RecordListNames,
         private readonly onItem: (item: XmlElement) => void,
-        private readonly limits: XmlLimits
+        limits: XmlLimits
     ) {
-        this.input = new ChunkDecoder(limits);
-        this.builder = new XmlTreeBuilder(limits);
-        this.attachHandlers();
+        super(list, limits);
     }
 
     async read(xml: string): Promise<RecordListTrailer> {
@@ -111,8 +76,7 @@ class RecordListReader {
 
     private write(text: string): void {
         try {
-            if (text !== '') this.parser.write(text);
-            if (this.closePending) this.settleClose();
+            this.writeText(text);
         } catch (error) {
             if (error instanceof Stop) throw error.failure;
             if (error instanceof XmlLimitError) throw this.refused(error);
@@ -122,101 +86,18 @@ class RecordListReader {
         if (refused !== undefined && !this.rootClosed) throw this.refused(refused);
     }
 
-    private attachHandlers(): void {
-        const parser = this.parser;
-        parser.on('opentagstart', tag => {
-            if (this.closePending) this.settleClose();
-            if (this.rootName !== undefined) return;
-            this.rootName = tag.name;
-            if (tag.name !== this.names.root && !SIMPLE_RETURN_ROOTS.includes(tag.name)) {
-                throw new Stop(this.notDocument(`root <${tag.name}>`));
-            }
-        });
-        parser.on('attribute', () => {
-            this.tagHasAttributes = true;
-        });
-        parser.on('opentag', tag => {
-            const attributes = this.tagHasAttributes ? tag.attributes : undefined;
-            this.tagHasAttributes = false;
-            this.open(tag.name, attributes);
-        });
-        parser.on('closetag', () => {
-            if (this.closePending) this.settleClose();
-            this.closePending = true;
-        });
-        parser.on('text', this.onText);
-        parser.on('cdata', this.onText);
-        parser.on('error', error => {
-            const reason = xmlErrorReason(error);
-            if (isRecoverableXmlError(reason)) return;
-            if (reason === MISMATCHED_CLOSE_TAG) this.closePending = false;
-            else if (this.closePending) this.settleClose();
-            if (this.rootName === undefined) throw new Stop(this.notDocument('not XML'));
-            throw new Stop(this.malformed(xmlPosition(parser), reason));
-        });
-    }
-
-    private open(name: string, attributes: Record<string, string> | undefined): void {
-        if (this.path.length + this.skipDepth + this.builder.depth >= this.limits.maxDepth) {
-            throw new XmlLimitError('depth', `elements nested deeper than ${this.limits.maxDepth} levels`);
-        }
-        if (this.collecting !== undefined) return this.builder.open(name, attributes);
-        if (this.skipDepth > 0) {
-            this.skipDepth += 1;
-            return;
-        }
-        const route = this.route(name);
-        if (route === 'descend') this.path.push(name);
-        else if (route === 'skip') {
-            this.skipDepth = 1;
-            this.parser.off('text');
-            this.parser.off('cdata');
-        } else {
-            this.collecting = route;
-            this.builder.open(name, attributes);
+    protected acceptRoot(name: string): void {
+        if (name !== this.list.root && !SIMPLE_RETURN_ROOTS.includes(name)) {
+            throw new Stop(this.notDocument(`root <${name}>`));
         }
     }
 
-    private route(name: string): Route {
-        const { root, list, item } = this.names;
-        switch (this.path[this.path.length - 1]) {
-            case undefined:
-                if (this.rootClosed) return 'skip';
-                return name === root ? 'descend' : 'error';
-            case root:
-                return name === 'RESPONSE' ? 'descend' : 'skip';
-            case 'RESPONSE':
-                if (name === list) return 'descend';
-                return name === 'DATETIME' ? 'datetime' : name === 'WARNING' ? 'warning' : 'skip';
-            case list:
-                return name === item || this.names.otherItems?.includes(name) === true ? 'item' : 'skip';
-            default:
-                return 'skip';
-        }
+    protected parseFailure(reason: string): Error {
+        if (this.rootName === undefined) return new Stop(this.notDocument('not XML'));
+        return new Stop(this.malformed(xmlPosition(this.parser), reason));
     }
 
-    private settleClose(): void {
-        this.closePending = false;
-        if (this.collecting !== undefined) {
-            const element = this.builder.close();
-            if (this.builder.depth > 0) return;
-            const collected = this.collecting;
-            this.collecting = undefined;
-            return this.complete(collected, element);
-        }
-        if (this.skipDepth > 0) {
-            this.skipDepth -= 1;
-            if (this.skipDepth === 0) {
-                this.parser.on('text', this.onText);
-                this.parser.on('cdata', this.onText);
-            }
-            return;
-        }
-        this.path.pop();
-        if (this.path.length === 0) this.rootClosed = true;
-    }
-
-    private complete(collected: Route, element: XmlElement): void {
+    protected complete(collected: CollectedElement, element: XmlElement): void {
         if (collected === 'item') {
             try {
                 this.onItem(element);
@@ -237,7 +118,7 @@ class RecordListReader {
     }
 
     private notDocument(detail: string): ConnectorError {
-        return new ConnectorError('protocol', `response is not a Qualys ${this.names.document} document (${detail})`, {
+        return new ConnectorError('protocol', `response is not a Qualys ${this.list.document} document (${detail})`, {
             hint: "check that host points at your platform's API server (qualysapi.*), see the platform table"
         });
     }
@@ -245,7 +126,7 @@ class RecordListReader {
     private malformed(position: string, reason: string): ConnectorError {
         return new ConnectorError(
             'protocol',
-            `malformed XML at ${position} in the ${this.names.document} response: ${reason}`,
+            `malformed XML at ${position} in the ${this.list.document} response: ${reason}`,
             { hint: 'Qualys sent XML that cannot be parsed; retry later (if it persists, check proxies in between)' }
         );
     }
@@ -253,7 +134,7 @@ class RecordListReader {
     private refused(error: XmlLimitError): ConnectorError {
         return new ConnectorError(
             'protocol',
-            `refused the ${this.names.document} response at ${xmlPosition(this.parser)}: ${error.message}`,
+            `refused the ${this.list.document} response at ${xmlPosition(this.parser)}: ${error.message}`,
             {
                 hint:
                     'Qualys never sends this; the call is made again. If it persists, check what sits between the ' +
