@@ -15,6 +15,9 @@ export interface InstanceProgress {
     lastError?: string;
 }
 
+/** Non-JSON lines kept: the last ones explain a crash. */
+const MAX_OTHER_LINES = 50;
+
 /** One JSON log line of the service, as much of it as is read here. */
 interface LogLine {
     time?: string;
@@ -32,7 +35,7 @@ interface LogLine {
  */
 export class ServiceProgress {
     private readonly instances = new Map<string, InstanceProgress>();
-    /** Lines that were not JSON (a start-up banner, a crash): kept for the report when something goes wrong. */
+    /** The last lines that were not JSON (a start-up banner, a crash): kept for the report when something goes wrong. */
     readonly otherLines: string[] = [];
     /** Detections fetched by each instance's poll in progress, taken when it succeeds. */
     private readonly pending = new Map<string, number>();
@@ -47,7 +50,9 @@ export class ServiceProgress {
         try {
             parsed = JSON.parse(line) as LogLine;
         } catch {
-            if (line.trim() !== '') this.otherLines.push(line);
+            if (line.trim() === '') return;
+            this.otherLines.push(line);
+            if (this.otherLines.length > MAX_OTHER_LINES) this.otherLines.shift();
             return;
         }
         const id = parsed.instance;
