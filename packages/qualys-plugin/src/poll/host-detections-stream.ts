@@ -3,47 +3,79 @@ import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
 import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { pageHostDetections } from './host-detection-pager.js';
+import { planDetectionRanges } from './host-id-range-planner.js';
+import { describeRanges, HostIdSample, rangeStart } from './host-id-ranges.js';
 import { HostLedger } from './host-ledger.js';
+import { mergeAsync } from './merge-async.js';
 import { openDetectionWindow } from './poll-window.js';
-import { type HostDetectionsCheckpoint, QualysStream } from './qualys-checkpoint.js';
+import {
+    type DetectionWindowBounds,
+    type HostDetectionsCheckpoint,
+    type HostIdRangeCursor,
+    QualysStream
+} from './qualys-checkpoint.js';
 import type { QualysPollRun } from './qualys-poll-run.js';
 
 /**
  * The `host_detections` stream: the host detection window `[watermark - overlap, poll start)` (or the window an
- * earlier poll left unfinished), page by page, in chunks of hosts. Each chunk is a batch of OCSF findings,
- * enriched from the KnowledgeBase (whose newly fetched entries travel in the same batch, and are cached only once
- * it was delivered), with a `qualys.host` artifact for each cloud host (its raw instance metadata, once), and a
- * checkpoint at the next host to deliver; the watermark moves once the whole window is
- * delivered. Throws a `ConnectorError` when a page fails for good.
+ * earlier poll left unfinished), in disjoint host id ranges read side by side (see `planDetectionRanges`; one
+ * range reads the window sequentially), each page by page, in chunks of hosts. Each chunk, from whichever range
+ * has one ready, is a batch of OCSF findings, enriched from the KnowledgeBase (whose newly fetched entries travel
+ * in the same batch, and are cached only once it was delivered), with a `qualys.host` artifact for each cloud
+ * host (its raw instance metadata, once). Every batch's checkpoint holds each range's cursor as delivered so far,
+ * so a crash resumes every range where it stopped; the watermark moves, and the host id distribution the next
+ * window is split by is remembered, once every range is delivered. Throws a `ConnectorError` when a page fails
+ * for good (the other ranges are stopped).
  */
 export async function* pollHostDetections(
     run: QualysPollRun,
     checkpoint: HostDetectionsCheckpoint
 ): AsyncGenerator<PollBatch<HostDetectionsCheckpoint>> {
     const { config, ctx, tuning, summary } = run;
-    const { window, resumed } = openDetectionWindow(checkpoint, config, run.pollStart);
+    const opened = openDetectionWindow(checkpoint, config, run.pollStart);
+    const { window } = opened;
     summary.window = { after: window.after, before: window.before };
-    if (resumed) summary.resumedFrom = { nextIdMin: window.nextIdMin };
+    const ranges = opened.ranges ?? (await planDetectionRanges(run, checkpoint));
+    const resumedAt = opened.ranges?.find(range => range.done !== true)?.nextIdMin;
+    if (opened.ranges !== undefined) summary.resumedFrom = { nextIdMin: resumedAt };
     summary.watermark = checkpoint.watermark;
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
     // The hosts delivered, for the host reconciliation to find those Qualys no longer lists.
     const ledger = config.hostReconciliation ? new HostLedger(ctx.store) : undefined;
-    ctx.logger.info('qualys: host detection window', { window: summary.window, resumedFromHostId: window.nextIdMin });
-
-    let current: HostDetectionsCheckpoint = { ...checkpoint, window };
-    const chunks = pageHostDetections({
-        streamHostDetections: (params, signal) => run.api.streamHostDetections(params, signal),
-        baseParams: hostDetectionParams(config),
-        window,
-        signal: ctx.signal,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        chunkHosts: tuning.chunkHosts,
-        chunkDetections: tuning.chunkDetections,
-        maxAttempts: tuning.maxPageAttempts,
-        onRetry: run.countRetry
+    // The host ids delivered, from which the next window's ranges are split.
+    const delivered = new HostIdSample();
+    ctx.logger.info('qualys: host detection window', {
+        window: summary.window,
+        ranges: describeRanges(ranges),
+        resumedFromHostId: resumedAt
     });
-    for await (const chunk of chunks) {
+
+    const cursors = ranges.map(range => ({ ...range }));
+    let current: HostDetectionsCheckpoint = windowCheckpoint(checkpoint, window, cursors, delivered);
+    // The ranges still to read; a failure in one stops the others through this controller.
+    const stopRanges = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, stopRanges.signal]);
+    const open = cursors.flatMap((range, index) => (range.done === true ? [] : [index]));
+    const chunks = mergeAsync(
+        open.map(index =>
+            pageHostDetections({
+                streamHostDetections: (params, callSignal) => run.api.streamHostDetections(params, callSignal),
+                baseParams: hostDetectionParams(config),
+                window,
+                idMin: rangeStart(cursors[index]),
+                idMax: cursors[index].idMax,
+                signal,
+                clock: ctx.clock,
+                logger: ctx.logger,
+                chunkHosts: tuning.chunkHosts,
+                chunkDetections: tuning.chunkDetections,
+                maxAttempts: tuning.maxPageAttempts,
+                onRetry: run.countRetry
+            })
+        ),
+        () => stopRanges.abort()
+    );
+    for await (const { source, value: chunk } of chunks) {
         // A page read before the abort may still be parsed from memory: hand none of it out once aborted.
         ctx.signal.throwIfAborted();
         const artifacts: Artifact[] = [];
@@ -61,6 +93,7 @@ export async function* pollHostDetections(
             for (const detection of detections) {
                 artifacts.push(mapper.map(hostPart, detection, summaries.get(detection.qid)));
             }
+            delivered.add(host.id);
         }
         summary.hosts += chunk.hosts.length;
         summary.detections += chunk.detections;
@@ -68,9 +101,10 @@ export async function* pollHostDetections(
             summary.pages += 1;
             ctx.logger.debug('qualys: fetched host detection page', { page: chunk.page, hosts: summary.hosts });
         }
-        current = chunk.windowDone
-            ? { version: 2, watermark: window.before }
-            : { ...current, window: { ...window, nextIdMin: chunk.resumeFrom } };
+        const index = open[source];
+        const { nextIdMin: _delivered, ...range } = cursors[index];
+        cursors[index] = chunk.windowDone ? { ...range, done: true } : { ...range, nextIdMin: chunk.resumeFrom };
+        current = windowCheckpoint(checkpoint, window, cursors, delivered);
         yield { stream: QualysStream.hostDetections, artifacts, checkpoint: current, progress: run.progress() };
         await kb?.persist();
         await ledger?.recordDelivered(artifacts, toQualysTime(run.pollStart));
@@ -79,9 +113,32 @@ export async function* pollHostDetections(
         pages: summary.pages,
         hosts: summary.hosts,
         detections: summary.detections,
-        window: summary.window
+        window: summary.window,
+        ranges: cursors.length
     });
     summary.nextWatermark = current.watermark;
+}
+
+/**
+ * The checkpoint after the chunks delivered so far: the window with every range's cursor while a range is left,
+ * else the new watermark with the host ids the window delivered (those of an earlier, resumed poll are not
+ * counted: the sample is a guide for splitting, not a record).
+ */
+function windowCheckpoint(
+    previous: HostDetectionsCheckpoint,
+    window: DetectionWindowBounds,
+    cursors: readonly HostIdRangeCursor[],
+    delivered: HostIdSample
+): HostDetectionsCheckpoint {
+    if (cursors.every(range => range.done === true)) {
+        return { version: 3, watermark: window.before, hostIds: delivered.distribution() };
+    }
+    return {
+        version: 3,
+        ...(previous.watermark === undefined ? {} : { watermark: previous.watermark }),
+        window: { ...window, ranges: cursors.map(range => ({ ...range })) },
+        ...(previous.hostIds === undefined ? {} : { hostIds: previous.hostIds })
+    };
 }
 
 /** The host detection request parameters other than the window and the `id_min` cursor. */

@@ -34,7 +34,7 @@ describe('e2e: signal-client poll killed with SIGKILL half-way, then polled agai
         const killedRun = await e2e.artifacts();
         expect(runSummaries(killedRun), 'a killed poll writes no summary').to.deep.equal([]);
         const checkpoint = e2e.committedCheckpoint();
-        const nextIdMin = checkpoint?.window?.nextIdMin;
+        const nextIdMin = checkpoint?.window?.ranges[0].nextIdMin;
         // The commit after page 2 points at page 3: what the killed poll was asking for when it died.
         expect(nextIdMin).to.equal(Number(page3.params.id_min));
         expect(checkpoint?.window?.before).to.equal(page1.params.vm_processed_before);
