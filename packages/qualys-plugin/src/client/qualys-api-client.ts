@@ -36,7 +36,7 @@ export interface QualysApiClientOptions {
     /** The subscription's shared limiter: `registry.forSubscription(config.baseUrl, config.username)`. */
     rateLimitPolicy?: RateLimitPolicy;
     /** What the subscription's shared limiter knows of each API's limits (the same limiter, usually). */
-    limits?: { snapshot(endpoint: string): { concurrencyLimit: number } };
+    limits?: { snapshot(endpoint: string): { concurrencyLimit: number; concurrencyLimitKnown: boolean } };
     /** When given, time the limiter holds calls back is counted in `stats.waitMs`. */
     clock?: Clock;
     /** Overrides `config.timeoutSeconds`, e.g. a shorter one for a connection test. */
@@ -163,11 +163,13 @@ export class QualysApiClient {
     }
 
     /**
-     * Concurrent calls the subscription grants `endpoint`, as the shared limiter knows it now (its default until
-     * Qualys has sent `X-Concurrency-Limit-Limit`); undefined without {@link QualysApiClientOptions.limits}.
+     * Concurrent calls the subscription grants `endpoint`, as the shared limiter learnt it from Qualys
+     * (`X-Concurrency-Limit-Limit`, capped by the limiter's own ceiling); undefined until Qualys has said it, or
+     * without {@link QualysApiClientOptions.limits}.
      */
     concurrencyLimit(endpoint: string): number | undefined {
-        return this.limits?.snapshot(endpoint).concurrencyLimit;
+        const snapshot = this.limits?.snapshot(endpoint);
+        return snapshot?.concurrencyLimitKnown === true ? snapshot.concurrencyLimit : undefined;
     }
 
     /** The statistics as they are now (the shape the poller's run summary takes). */

@@ -1,6 +1,7 @@
 import type { Artifact, PollBatch } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
+import { QualysEndpoint } from '../client/qualys-api-client.js';
 import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { pageHostDetections } from './host-detection-pager.js';
 import { planDetectionRanges } from './host-id-range-planner.js';
@@ -35,7 +36,7 @@ export async function* pollHostDetections(
     const opened = openDetectionWindow(checkpoint, config, run.pollStart);
     const { window } = opened;
     summary.window = { after: window.after, before: window.before };
-    const ranges = opened.ranges ?? (await planDetectionRanges(run, checkpoint));
+    const { ranges, concurrency } = await planDetectionRanges(run, checkpoint, opened.ranges);
     const resumedAt = opened.ranges?.find(range => range.done !== true)?.nextIdMin;
     if (opened.ranges !== undefined) summary.resumedFrom = { nextIdMin: resumedAt };
     summary.watermark = checkpoint.watermark;
@@ -47,11 +48,14 @@ export async function* pollHostDetections(
     ctx.logger.info('qualys: host detection window', {
         window: summary.window,
         ranges: describeRanges(ranges),
+        concurrency,
         resumedFromHostId: resumedAt
     });
 
     const cursors = ranges.map(range => ({ ...range }));
-    let current: HostDetectionsCheckpoint = windowCheckpoint(checkpoint, window, cursors, delivered);
+    const concurrencyLimit = (): number | undefined =>
+        run.api.concurrencyLimit?.(QualysEndpoint.hostDetection) ?? checkpoint.concurrencyLimit;
+    let current = windowCheckpoint(checkpoint, window, cursors, delivered, concurrencyLimit());
     // The ranges still to read; a failure in one stops the others through this controller.
     const stopRanges = new AbortController();
     const signal = AbortSignal.any([ctx.signal, stopRanges.signal]);
@@ -73,7 +77,8 @@ export async function* pollHostDetections(
                 onRetry: run.countRetry
             })
         ),
-        () => stopRanges.abort()
+        () => stopRanges.abort(),
+        concurrency
     );
     for await (const { source, value: chunk } of chunks) {
         // A page read before the abort may still be parsed from memory: hand none of it out once aborted.
@@ -104,7 +109,7 @@ export async function* pollHostDetections(
         const index = open[source];
         const { nextIdMin: _delivered, ...range } = cursors[index];
         cursors[index] = chunk.windowDone ? { ...range, done: true } : { ...range, nextIdMin: chunk.resumeFrom };
-        current = windowCheckpoint(checkpoint, window, cursors, delivered);
+        current = windowCheckpoint(checkpoint, window, cursors, delivered, concurrencyLimit());
         yield { stream: QualysStream.hostDetections, artifacts, checkpoint: current, progress: run.progress() };
         await kb?.persist();
         await ledger?.recordDelivered(artifacts, toQualysTime(run.pollStart));
@@ -122,22 +127,25 @@ export async function* pollHostDetections(
 /**
  * The checkpoint after the chunks delivered so far: the window with every range's cursor while a range is left,
  * else the new watermark with the host ids the window delivered (those of an earlier, resumed poll are not
- * counted: the sample is a guide for splitting, not a record).
+ * counted: the sample is a guide for splitting, not a record); and the concurrency limit, once known.
  */
 function windowCheckpoint(
     previous: HostDetectionsCheckpoint,
     window: DetectionWindowBounds,
     cursors: readonly HostIdRangeCursor[],
-    delivered: HostIdSample
+    delivered: HostIdSample,
+    concurrencyLimit: number | undefined
 ): HostDetectionsCheckpoint {
+    const limit = concurrencyLimit === undefined ? {} : { concurrencyLimit };
     if (cursors.every(range => range.done === true)) {
-        return { version: 3, watermark: window.before, hostIds: delivered.distribution() };
+        return { version: 3, watermark: window.before, hostIds: delivered.distribution(), ...limit };
     }
     return {
         version: 3,
         ...(previous.watermark === undefined ? {} : { watermark: previous.watermark }),
         window: { ...window, ranges: cursors.map(range => ({ ...range })) },
-        ...(previous.hostIds === undefined ? {} : { hostIds: previous.hostIds })
+        ...(previous.hostIds === undefined ? {} : { hostIds: previous.hostIds }),
+        ...limit
     };
 }
 

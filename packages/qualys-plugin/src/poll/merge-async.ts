@@ -6,17 +6,18 @@ export interface MergedValue<T> {
 
 /**
  * Reads several async sources side by side and yields their values as they arrive, each tagged with its source.
- * Each source is asked for its next value only once the previous one was handed out, so at most one value per
- * source waits here: memory stays bounded by the number of sources, and a source runs ahead of the consumer by
- * one value at most.
+ * At most `maxActive` sources are read at a time (the others start, in order, as those end). Each source is asked
+ * for its next value only once the previous one was handed out, so at most one value per source waits here:
+ * memory stays bounded by the number of sources, and a source runs ahead of the consumer by one value at most.
  *
  * When a source throws, or the consumer stops early, `stop` is called first (it should abort what the other
- * sources are waiting on, e.g. through an `AbortController` they share); then every source still open is
- * closed, its pending read settled, and the first error rethrown.
+ * sources are waiting on, e.g. through an `AbortController` they share); then every source started is closed,
+ * its pending read settled, and the first error rethrown.
  */
 export async function* mergeAsync<T>(
     sources: readonly AsyncIterator<T>[],
-    stop: () => void
+    stop: () => void,
+    maxActive = sources.length
 ): AsyncGenerator<MergedValue<T>, void, undefined> {
     type Settled = { source: number; result: IteratorResult<T> } | { source: number; error: unknown };
     const pending = new Map<number, Promise<Settled>>();
@@ -29,14 +30,21 @@ export async function* mergeAsync<T>(
             )
         );
     };
-    sources.forEach((_, source) => read(source));
+    let started = 0;
+    const startMore = (): void => {
+        while (started < sources.length && pending.size < Math.max(1, maxActive)) read(started++);
+    };
+    startMore();
     let finished = false;
     try {
         while (pending.size > 0) {
             const settled = await Promise.race(pending.values());
             pending.delete(settled.source);
             if ('error' in settled) throw settled.error;
-            if (settled.result.done === true) continue;
+            if (settled.result.done === true) {
+                startMore();
+                continue;
+            }
             yield { source: settled.source, value: settled.result.value };
             read(settled.source);
         }
@@ -46,7 +54,7 @@ export async function* mergeAsync<T>(
             stop();
             // The reads still running end once stopped; then the sources are closed, so they release what they hold.
             await Promise.allSettled(pending.values());
-            await Promise.allSettled(sources.map(source => source.return?.()));
+            await Promise.allSettled(sources.slice(0, started).map(source => source.return?.()));
         }
     }
 }

@@ -61,6 +61,11 @@ export interface HostDetectionsCheckpoint {
     window?: DetectionWindow;
     /** The host ids the last completed window delivered, from which the next window's ranges are split. */
     hostIds?: HostIdDistribution;
+    /**
+     * The host detection API's concurrency limit as Qualys last said it (`X-Concurrency-Limit-Limit`), for a
+     * poll that starts before any call has told it again (a new process).
+     */
+    concurrencyLimit?: number;
 }
 
 /** The version 2 `host_detections` checkpoint (one sequential cursor), still read. */

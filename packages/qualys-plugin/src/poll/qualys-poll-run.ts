@@ -12,7 +12,7 @@ export interface QualysPollApi {
     fetchHostList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
     /**
      * Concurrent calls the subscription grants `endpoint` (Qualys' `X-Concurrency-Limit-Limit`, as the limiter
-     * shared by every instance of the subscription knows it; its default until Qualys has said). Absent: unknown.
+     * shared by every instance of the subscription learnt it); undefined until Qualys has said it.
      */
     concurrencyLimit?(endpoint: string): number | undefined;
     callStats(): { calls: Record<string, number>; throttled: number; retries: number };
