@@ -20,26 +20,37 @@ export async function* mergeAsync<T>(
     maxActive = sources.length
 ): AsyncGenerator<MergedValue<T>, void, undefined> {
     type Settled = { source: number; result: IteratorResult<T> } | { source: number; error: unknown };
-    const pending = new Map<number, Promise<Settled>>();
+    // Reads settle into this queue, and wake the loop. (Not Promise.race: a race over a read that stays pending
+    // for long keeps every earlier race's result, values included, reachable until that read settles.)
+    const settledReads: Settled[] = [];
+    const reading = new Map<number, Promise<void>>();
+    let wake: (() => void) | undefined;
+    const settle = (settled: Settled): void => {
+        settledReads.push(settled);
+        wake?.();
+    };
     const read = (source: number): void => {
-        pending.set(
+        reading.set(
             source,
             sources[source].next().then(
-                result => ({ source, result }),
-                (error: unknown) => ({ source, error })
+                result => settle({ source, result }),
+                (error: unknown) => settle({ source, error })
             )
         );
     };
     let started = 0;
     const startMore = (): void => {
-        while (started < sources.length && pending.size < Math.max(1, maxActive)) read(started++);
+        while (started < sources.length && reading.size < Math.max(1, maxActive)) read(started++);
     };
     startMore();
     let finished = false;
     try {
-        while (pending.size > 0) {
-            const settled = await Promise.race(pending.values());
-            pending.delete(settled.source);
+        while (reading.size > 0) {
+            if (settledReads.length === 0) await new Promise<void>(resolve => (wake = resolve));
+            wake = undefined;
+            const settled = settledReads.shift();
+            if (settled === undefined) continue;
+            reading.delete(settled.source);
             if ('error' in settled) throw settled.error;
             if (settled.result.done === true) {
                 startMore();
@@ -53,7 +64,7 @@ export async function* mergeAsync<T>(
         if (!finished) {
             stop();
             // The reads still running end once stopped; then the sources are closed, so they release what they hold.
-            await Promise.allSettled(pending.values());
+            await Promise.allSettled(reading.values());
             await Promise.allSettled(sources.slice(0, started).map(source => source.return?.()));
         }
     }
