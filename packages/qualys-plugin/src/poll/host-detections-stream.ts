@@ -3,10 +3,11 @@ import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
 import { QualysEndpoint } from '../client/qualys-api-client.js';
 import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
-import { pageHostDetections } from './host-detection-pager.js';
+import { type HostChunk, pageHostDetections } from './host-detection-pager.js';
 import { planDetectionRanges } from './host-id-range-planner.js';
 import { describeRanges, HostIdSample, rangeStart } from './host-id-ranges.js';
 import { HostLedger } from './host-ledger.js';
+import type { KnowledgeBaseEnricher, KnowledgeBaseLookup } from './knowledge-base-enricher.js';
 import { mergeAsync } from './merge-async.js';
 import { openDetectionWindow } from './poll-window.js';
 import {
@@ -23,9 +24,10 @@ import type { QualysPollRun } from './qualys-poll-run.js';
  * range reads the window sequentially), each page by page, in chunks of hosts. Each chunk, from whichever range
  * has one ready, is a batch of OCSF findings, enriched from the KnowledgeBase (whose newly fetched entries travel
  * in the same batch, and are cached only once it was delivered), with a `qualys.host` artifact for each cloud
- * host (its raw instance metadata, once). Every batch's checkpoint holds each range's cursor as delivered so far,
- * so a crash resumes every range where it stopped; the watermark moves, and the host id distribution the next
- * window is split by is remembered, once every range is delivered. Throws a `ConnectorError` when a page fails
+ * host (its raw instance metadata, once). A chunk's KnowledgeBase lookup starts as soon as the chunk is read, so
+ * KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every batch's checkpoint
+ * holds each range's cursor as delivered so far, so a crash resumes every range where it stopped; the watermark
+ * moves, and the host id distribution the next window is split by is remembered, once every range is delivered. Throws a `ConnectorError` when a page fails
  * for good (the other ranges are stopped).
  */
 export async function* pollHostDetections(
@@ -62,31 +64,33 @@ export async function* pollHostDetections(
     const open = cursors.flatMap((range, index) => (range.done === true ? [] : [index]));
     const chunks = mergeAsync(
         open.map(index =>
-            pageHostDetections({
-                streamHostDetections: (params, callSignal) => run.api.streamHostDetections(params, callSignal),
-                baseParams: hostDetectionParams(config),
-                window,
-                idMin: rangeStart(cursors[index]),
-                idMax: cursors[index].idMax,
-                signal,
-                clock: ctx.clock,
-                logger: ctx.logger,
-                chunkHosts: tuning.chunkHosts,
-                chunkDetections: tuning.chunkDetections,
-                maxAttempts: tuning.maxPageAttempts,
-                onRetry: run.countRetry
-            })
+            lookingUp(
+                kb,
+                pageHostDetections({
+                    streamHostDetections: (params, callSignal) => run.api.streamHostDetections(params, callSignal),
+                    baseParams: hostDetectionParams(config),
+                    window,
+                    idMin: rangeStart(cursors[index]),
+                    idMax: cursors[index].idMax,
+                    signal,
+                    clock: ctx.clock,
+                    logger: ctx.logger,
+                    chunkHosts: tuning.chunkHosts,
+                    chunkDetections: tuning.chunkDetections,
+                    maxAttempts: tuning.maxPageAttempts,
+                    onRetry: run.countRetry
+                })
+            )
         ),
         () => stopRanges.abort(),
         concurrency
     );
-    for await (const { source, value: chunk } of chunks) {
+    for await (const { source, value: read } of chunks) {
         // A page read before the abort may still be parsed from memory: hand none of it out once aborted.
         ctx.signal.throwIfAborted();
+        const { chunk } = read;
         const artifacts: Artifact[] = [];
-        const qids = chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid));
-        const { summaries, artifacts: kbArtifacts } =
-            kb === undefined ? { summaries: new Map(), artifacts: [] } : await kb.resolve(qids);
+        const { summaries, artifacts: kbArtifacts, persist } = await read.lookup;
         artifacts.push(...kbArtifacts);
         // A detection without any date, on a host without a scan time, is timed by the response.
         const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
@@ -111,7 +115,7 @@ export async function* pollHostDetections(
         cursors[index] = chunk.windowDone ? { ...range, done: true } : { ...range, nextIdMin: chunk.resumeFrom };
         current = windowCheckpoint(checkpoint, window, cursors, delivered, concurrencyLimit());
         yield { stream: QualysStream.hostDetections, artifacts, checkpoint: current, progress: run.progress() };
-        await kb?.persist();
+        await persist();
         await ledger?.recordDelivered(artifacts, toQualysTime(run.pollStart));
     }
     ctx.logger.info('qualys: fetched host detections', {
@@ -122,6 +126,39 @@ export async function* pollHostDetections(
         ranges: cursors.length
     });
     summary.nextWatermark = current.watermark;
+}
+
+/** A chunk of hosts, and the lookup of the KnowledgeBase entries its detections refer to. */
+interface LookedUpChunk {
+    chunk: HostChunk;
+    lookup: Promise<KnowledgeBaseLookup>;
+}
+
+const NO_LOOKUP: Promise<KnowledgeBaseLookup> = Promise.resolve({
+    summaries: new Map(),
+    artifacts: [],
+    persist: async () => undefined
+});
+
+/**
+ * The chunks of one range, each with its KnowledgeBase lookup already started as it is read: the lookup runs
+ * while earlier chunks are delivered, instead of after them. Lookups start in the order the chunks are read,
+ * which is the order they are delivered in (the enricher's contract). A failed lookup fails where it is awaited.
+ */
+async function* lookingUp(
+    kb: KnowledgeBaseEnricher | undefined,
+    chunks: AsyncGenerator<HostChunk>
+): AsyncGenerator<LookedUpChunk> {
+    for await (const chunk of chunks) {
+        if (kb === undefined) {
+            yield { chunk, lookup: NO_LOOKUP };
+            continue;
+        }
+        const lookup = kb.resolve(chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid)));
+        // Handled where the chunk is delivered; until then, a failure must not count as unhandled.
+        lookup.catch(() => undefined);
+        yield { chunk, lookup };
+    }
 }
 
 /**
