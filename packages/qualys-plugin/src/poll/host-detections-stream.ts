@@ -27,8 +27,8 @@ import type { QualysPollRun } from './qualys-poll-run.js';
  * host (its raw instance metadata, once). A chunk's KnowledgeBase lookup starts as soon as the chunk is read, so
  * KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every batch's checkpoint
  * holds each range's cursor as delivered so far, so a crash resumes every range where it stopped; the watermark
- * moves, and the host id distribution the next window is split by is remembered, once every range is delivered. Throws a `ConnectorError` when a page fails
- * for good (the other ranges are stopped).
+ * moves, and the host id distribution the next window is split by is remembered, once every range is delivered.
+ * Throws a `ConnectorError` when a page fails for good (the other ranges are stopped).
  */
 export async function* pollHostDetections(
     run: QualysPollRun,
