@@ -42,10 +42,12 @@ export class QualysConnector implements Connector<QualysConfig> {
     }
 
     poll(config: QualysConfig, checkpoints: StreamCheckpoints, ctx: PollContext): AsyncIterable<PollItem> {
+        const limiter = this.limiters.forSubscription(config.baseUrl, config.username);
         const client = new QualysApiClient(config, {
             http: ctx.http,
             logger: ctx.logger,
-            rateLimitPolicy: this.limiters.forSubscription(config.baseUrl, config.username),
+            rateLimitPolicy: limiter,
+            limits: limiter,
             clock: ctx.clock,
             timeoutSeconds: config.timeoutSeconds,
             onEvent: event => recordCallMetric(ctx, event),

@@ -60,6 +60,17 @@ describe('HLD endpoint', () => {
         expect(list.hostIds).to.deep.equal([unique[1], unique[8], unique[9]]);
     });
 
+    it('pages within an id_max: the WARNING URL keeps it, and the range ends without a WARNING', async () => {
+        const unique = [...new Set([...sandbox.tenant.expectedDetections({})].map(key => key.hostId))];
+        const params = { action: 'list', id_max: unique[4], truncation_limit: 3 };
+        const first = await readHldPage((await call(sandbox, HLD_PATH, params)).body);
+        expect(first.hostIds).to.deep.equal(unique.slice(0, 3));
+        expect(new URL(first.nextUrl!).searchParams.get('id_max')).to.equal(String(unique[4]));
+        const second = await readHldPage((await callUrl(sandbox, first.nextUrl!)).body);
+        expect(second.hostIds).to.deep.equal(unique.slice(3, 5));
+        expect(second.nextUrl).to.equal(undefined);
+    });
+
     it('returns only re-scanned hosts for vm_processed_after after an advance', async () => {
         const before = sandbox.tenant.now();
         const result = sandbox.tenant.advance({ hours: 1, rescanFraction: 0.3 });

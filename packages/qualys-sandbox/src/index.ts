@@ -38,6 +38,7 @@ export {
     RateLimiter,
     SANDBOX_ENDPOINTS,
     type LimitDecision,
+    type LimitUsage,
     type RateLimitOptions,
     type SandboxEndpoint
 } from './rate-limiter.js';

@@ -35,6 +35,19 @@ describe('RateLimiter', () => {
         expect(limiter.snapshot().kb.running).to.equal(0);
         expect(limiter.acquire('kb').kind).to.equal('rate');
     });
+
+    it('remembers the most calls that ran at once, per endpoint, until reset', () => {
+        const limiter = new RateLimiter({ limit: 100, windowSec: 60, concurrency: 3 });
+        const admitted = [limiter.acquire('hld'), limiter.acquire('hld'), limiter.acquire('hld'), limiter.acquire('hld')];
+        expect(admitted.map(decision => decision.kind)).to.deep.equal(['allowed', 'allowed', 'allowed', 'concurrency']);
+        for (const decision of admitted) if (decision.kind === 'allowed') decision.release();
+        const one = limiter.acquire('hld');
+        expect(limiter.snapshot().hld).to.include({ running: 1, peakRunning: 3 });
+        expect(limiter.snapshot().kb).to.include({ running: 0, peakRunning: 0 });
+        limiter.reset('hld');
+        expect(limiter.snapshot().hld).to.include({ running: 1, peakRunning: 1 });
+        if (one.kind === 'allowed') one.release();
+    });
 });
 
 describe('authentication, headers and limits over HTTP', () => {

@@ -20,11 +20,20 @@ export type LimitDecision =
     | { kind: 'rate'; headers: Record<string, string>; toWaitSec: number }
     | { kind: 'concurrency'; headers: Record<string, string>; running: number; limit: number };
 
+/** One endpoint's limits and how they are used, as {@link RateLimiter.snapshot} reports them. */
+export interface LimitUsage extends RateLimitOptions {
+    used: number;
+    running: number;
+    peakRunning: number;
+}
+
 interface Bucket {
     options: RateLimitOptions;
     /** Start times (ms) of accepted calls still inside the window, oldest first. */
     calls: number[];
     running: number;
+    /** Most calls running at once since the last reset. */
+    peakRunning: number;
 }
 
 /**
@@ -47,7 +56,7 @@ export class RateLimiter {
     ) {
         for (const endpoint of SANDBOX_ENDPOINTS) {
             const options = { ...DEFAULT_RATE_LIMIT, ...defaults, ...overrides[endpoint] };
-            this.buckets.set(endpoint, { options, calls: [], running: 0 });
+            this.buckets.set(endpoint, { options, calls: [], running: 0, peakRunning: 0 });
         }
     }
 
@@ -73,6 +82,7 @@ export class RateLimiter {
         }
         bucket.calls.push(now);
         bucket.running++;
+        bucket.peakRunning = Math.max(bucket.peakRunning, bucket.running);
         let released = false;
         const release = (): void => {
             if (released) return;
@@ -89,17 +99,32 @@ export class RateLimiter {
         return this.headers(bucket, Math.max(0, bucket.options.limit - bucket.calls.length), 0);
     }
 
-    /** Forgets past calls (all endpoints, or one); running calls stay counted. */
+    /**
+     * Forgets past calls and the peak (all endpoints, or one); running calls stay counted, and the peak starts
+     * again from them.
+     */
     reset(endpoint?: SandboxEndpoint): void {
-        for (const [name, bucket] of this.buckets) if (!endpoint || name === endpoint) bucket.calls = [];
+        for (const [name, bucket] of this.buckets) {
+            if (endpoint && name !== endpoint) continue;
+            bucket.calls = [];
+            bucket.peakRunning = bucket.running;
+        }
     }
 
-    /** Current usage per endpoint. */
-    snapshot(): Record<SandboxEndpoint, RateLimitOptions & { used: number; running: number }> {
-        const result = {} as Record<SandboxEndpoint, RateLimitOptions & { used: number; running: number }>;
+    /**
+     * Current usage per endpoint: calls in the window (`used`), calls running now, and the most that ran at once
+     * since the last reset (`peakRunning`: how much of the concurrency limit clients really used).
+     */
+    snapshot(): Record<SandboxEndpoint, LimitUsage> {
+        const result = {} as Record<SandboxEndpoint, LimitUsage>;
         for (const [name, bucket] of this.buckets) {
             this.prune(bucket);
-            result[name] = { ...bucket.options, used: bucket.calls.length, running: bucket.running };
+            result[name] = {
+                ...bucket.options,
+                used: bucket.calls.length,
+                running: bucket.running,
+                peakRunning: bucket.peakRunning
+            };
         }
         return result;
     }

@@ -6,6 +6,8 @@ export interface EndpointLimitSnapshot {
     rateLimit: { limit?: number; remaining?: number; windowSec?: number };
     /** Concurrent calls allowed (Qualys' header, capped by our own ceiling; a default until a header is seen). */
     concurrencyLimit: number;
+    /** True once Qualys has said the limit (`X-Concurrency-Limit-Limit`): `concurrencyLimit` is no longer a default. */
+    concurrencyLimitKnown: boolean;
     /** Calls Qualys counted as running at the last response, other tools' calls included. */
     concurrencyRunningRemote?: number;
     /** Our own calls running now. */
@@ -89,6 +91,7 @@ export class EndpointLimitState {
         return {
             rateLimit: this.rate.snapshot(),
             concurrencyLimit: this.concurrencyLimit(fallbackConcurrency, ceiling),
+            concurrencyLimitKnown: this.limits.concurrencyLimit !== undefined,
             concurrencyRunningRemote: this.limits.concurrencyRunning,
             running: this.running,
             blockedUntil: this.blockedUntil > 0 ? this.blockedUntil : undefined

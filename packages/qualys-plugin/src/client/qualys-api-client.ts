@@ -35,6 +35,8 @@ export interface QualysApiClientOptions {
     logger: Logger;
     /** The subscription's shared limiter: `registry.forSubscription(config.baseUrl, config.username)`. */
     rateLimitPolicy?: RateLimitPolicy;
+    /** What the subscription's shared limiter knows of each API's limits (the same limiter, usually). */
+    limits?: { snapshot(endpoint: string): { concurrencyLimit: number; concurrencyLimitKnown: boolean } };
     /** When given, time the limiter holds calls back is counted in `stats.waitMs`. */
     clock?: Clock;
     /** Overrides `config.timeoutSeconds`, e.g. a shorter one for a connection test. */
@@ -72,6 +74,7 @@ export class QualysApiClient {
     private readonly http: HttpClient;
     private readonly token?: GatewayToken;
     private readonly onEvent: (event: HttpEvent) => void;
+    private readonly limits?: QualysApiClientOptions['limits'];
 
     constructor(
         private readonly config: QualysConfig,
@@ -82,6 +85,7 @@ export class QualysApiClient {
             throw new Error('QualysApiClient: token authentication needs a gateway token');
         }
         this.token = config.authMethod === 'token' ? options.token : undefined;
+        this.limits = options.limits;
         this.onEvent = event => {
             this.stats.record(event);
             options.onEvent?.(event);
@@ -156,6 +160,16 @@ export class QualysApiClient {
     fetchHostList(params: Record<string, string>, signal?: AbortSignal): Promise<string> {
         const path = `/api/${this.config.apiVersion.hostList}/fo/asset/host/`;
         return this.fetch(QualysEndpoint.hostList, path, params, signal);
+    }
+
+    /**
+     * Concurrent calls the subscription grants `endpoint`, as the shared limiter learnt it from Qualys
+     * (`X-Concurrency-Limit-Limit`, capped by the limiter's own ceiling); undefined until Qualys has said it, or
+     * without {@link QualysApiClientOptions.limits}.
+     */
+    concurrencyLimit(endpoint: string): number | undefined {
+        const snapshot = this.limits?.snapshot(endpoint);
+        return snapshot?.concurrencyLimitKnown === true ? snapshot.concurrencyLimit : undefined;
     }
 
     /** The statistics as they are now (the shape the poller's run summary takes). */

@@ -93,7 +93,11 @@ describe('SubscriptionRateLimiter', () => {
 
     it('learns the limits from the headers of every response, in both spellings of the concurrency headers', () => {
         const policy = limiter();
-        expect(policy.snapshot('host_detection')).to.deep.include({ concurrencyLimit: 2, running: 0 });
+        expect(policy.snapshot('host_detection')).to.deep.include({
+            concurrencyLimit: 2,
+            concurrencyLimitKnown: false,
+            running: 0
+        });
         const headers = {
             'x-ratelimit-limit': '300',
             'x-ratelimit-remaining': '293',
@@ -110,7 +114,8 @@ describe('SubscriptionRateLimiter', () => {
         });
         expect(policy.snapshot('host_detection')).to.deep.include({
             rateLimit: { limit: 300, remaining: 293, windowSec: 3600 },
-            concurrencyLimit: 4
+            concurrencyLimit: 4,
+            concurrencyLimitKnown: true
         });
         policy.review({
             endpoint: 'host_detection',
@@ -122,6 +127,7 @@ describe('SubscriptionRateLimiter', () => {
             concurrencyRunningRemote: 3
         });
         expect(policy.snapshot('knowledge_base').concurrencyLimit, 'limits are per API').to.equal(2);
+        expect(policy.snapshot('knowledge_base').concurrencyLimitKnown).to.equal(false);
         expect(limiter({ maxConcurrency: 3 }).snapshot('x').concurrencyLimit).to.equal(2);
     });
 

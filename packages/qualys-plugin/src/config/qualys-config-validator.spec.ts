@@ -37,6 +37,7 @@ describe('validateQualysConfig', () => {
                 password: PASSWORD,
                 authMethod: 'basic',
                 truncationLimit: 1000,
+                maxConcurrentPages: 4,
                 includeResults: true,
                 statuses: ['New', 'Active', 'Re-Opened', 'Fixed'],
                 includeInformationGathered: false,

@@ -89,6 +89,7 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         authMethod,
         ...(gatewayUrl === undefined ? {} : { gatewayUrl }),
         truncationLimit: valueOr(raw.truncationLimit, 'truncationLimit') as number,
+        maxConcurrentPages: valueOr(raw.maxConcurrentPages, 'maxConcurrentPages') as number,
         includeResults: valueOr(raw.includeResults, 'includeResults') as boolean,
         statuses: [...(valueOr(raw.statuses, 'statuses') as QualysStatus[])],
         includeInformationGathered: valueOr(raw.includeInformationGathered, 'includeInformationGathered') as boolean,

@@ -21,6 +21,8 @@ export interface QualysConfig {
     gatewayUrl?: string;
     /** Hosts per page. */
     truncationLimit: number;
+    /** Most host detection pages read side by side (each over its own host id range); 1 = sequential. */
+    maxConcurrentPages: number;
     includeResults: boolean;
     statuses: QualysStatus[];
     includeInformationGathered: boolean;

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { type Clock, ConnectorError, type Logger } from '@signal-connectors/connector-sdk';
 import type { ParsedHost } from '../model/index.js';
 import { HostDetectionParser } from '../xml/index.js';
-import type { DetectionWindow } from './qualys-checkpoint.js';
+import type { DetectionWindowBounds } from './qualys-checkpoint.js';
 
 /** Hosts read from the host detection API, handed over in bounded chunks. */
 export interface HostChunk {
@@ -12,8 +12,9 @@ export interface HostChunk {
     page: number;
     /** True for the last chunk of a page. */
     pageDone: boolean;
-    /** `id_min` to resume from after this chunk; undefined once the window is complete. */
+    /** `id_min` to resume from after this chunk; undefined once the range is complete. */
     resumeFrom?: number;
+    /** True for the last chunk of the range (of the window, when the range is every host id). */
     windowDone: boolean;
     /** The page's `RESPONSE/DATETIME`, which precedes its hosts; undefined when Qualys sent none. */
     responseTime?: string;
@@ -22,9 +23,13 @@ export interface HostChunk {
 /** What the pager needs; `streamHostDetections` is the API client's call. */
 export interface HostDetectionPagerOptions {
     streamHostDetections(params: Record<string, string>, signal?: AbortSignal): Promise<Readable>;
-    /** Request parameters other than the window and `id_min`. */
+    /** Request parameters other than the window, `id_min` and `id_max`. */
     baseParams: Record<string, string>;
-    window: DetectionWindow;
+    window: DetectionWindowBounds;
+    /** The first host id to read (`id_min` of the first page); undefined = from the lowest. */
+    idMin?: number;
+    /** The last host id to read (`id_max`, sent with every page); undefined = up to the highest. */
+    idMax?: number;
     signal: AbortSignal;
     clock: Clock;
     logger: Logger;
@@ -44,21 +49,26 @@ export interface HostDetectionPagerOptions {
 }
 
 /**
- * Walks a detection window page by page (`id_min` from each WARNING URL; the request's own parameters are
- * re-sent) and yields hosts in chunks. A page that fails half-way is retried from the first host not yet
+ * Walks a detection window, or one host id range of it (`id_max`), page by page (`id_min` from each WARNING URL;
+ * the request's own parameters are re-sent) and yields hosts in chunks. A page that fails half-way is retried from the first host not yet
  * yielded, a bounded number of times; a repeated `id_min` stops the walk instead of looping.
  */
 export async function* pageHostDetections(options: HostDetectionPagerOptions): AsyncGenerator<HostChunk> {
     const { window, signal } = options;
-    let idMin = window.nextIdMin;
+    let idMin = options.idMin;
     let page = 0;
     let attempt = 0;
     for (;;) {
         page += attempt === 0 ? 1 : 0;
+        if (idMin !== undefined && options.idMax !== undefined && idMin > options.idMax) {
+            // The range's last host was delivered (a resumed or retried range): nothing left to ask for.
+            yield { hosts: [], detections: 0, page, pageDone: false, windowDone: true };
+            return;
+        }
         let lastYielded: number | undefined;
         let body: Readable | undefined;
         try {
-            body = await options.streamHostDetections(pageParams(options.baseParams, window, idMin), signal);
+            body = await options.streamHostDetections(pageParams(options.baseParams, window, idMin, options.idMax), signal);
             const parser = new HostDetectionParser(body);
             let pending: ParsedHost[] = [];
             let pendingDetections = 0;
@@ -139,12 +149,14 @@ function unreadablePage(page: number, cause: unknown): ConnectorError {
 
 function pageParams(
     base: Record<string, string>,
-    window: DetectionWindow,
-    idMin: number | undefined
+    window: DetectionWindowBounds,
+    idMin: number | undefined,
+    idMax: number | undefined
 ): Record<string, string> {
     const params: Record<string, string> = { ...base, vm_processed_before: window.before };
     if (window.after) params.vm_processed_after = window.after;
     if (idMin !== undefined) params.id_min = String(idMin);
+    if (idMax !== undefined) params.id_max = String(idMax);
     return params;
 }
 

@@ -98,7 +98,7 @@ describe('pollQualys: host detection pagination', () => {
         expect(pollError(outcome).message).to.match(/did not advance/);
         expect(qualys.forms('hld')).to.have.length(2);
         // The hosts of the first page stay delivered, and the checkpoint resumes after them.
-        expect(lastCheckpoint(outcome.batches).window?.nextIdMin).to.equal(102);
+        expect(lastCheckpoint(outcome.batches).window?.ranges[0].nextIdMin).to.equal(102);
     });
 
     it('stops with a protocol error when a WARNING points back before the hosts it just returned', async () => {

@@ -1,55 +1,96 @@
 import type { Artifact, PollBatch } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
+import { QualysEndpoint } from '../client/qualys-api-client.js';
 import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
-import { pageHostDetections } from './host-detection-pager.js';
+import { type HostChunk, pageHostDetections } from './host-detection-pager.js';
+import { planDetectionRanges } from './host-id-range-planner.js';
+import { describeRanges, HostIdSample, rangeStart } from './host-id-ranges.js';
 import { HostLedger } from './host-ledger.js';
+import type { KnowledgeBaseEnricher, KnowledgeBaseLookup } from './knowledge-base-enricher.js';
+import { mergeAsync } from './merge-async.js';
 import { openDetectionWindow } from './poll-window.js';
-import { type HostDetectionsCheckpoint, QualysStream } from './qualys-checkpoint.js';
+import {
+    type DetectionWindowBounds,
+    type HostDetectionsCheckpoint,
+    type HostIdRangeCursor,
+    QualysStream
+} from './qualys-checkpoint.js';
 import type { QualysPollRun } from './qualys-poll-run.js';
 
 /**
  * The `host_detections` stream: the host detection window `[watermark - overlap, poll start)` (or the window an
- * earlier poll left unfinished), page by page, in chunks of hosts. Each chunk is a batch of OCSF findings,
- * enriched from the KnowledgeBase (whose newly fetched entries travel in the same batch, and are cached only once
- * it was delivered), with a `qualys.host` artifact for each cloud host (its raw instance metadata, once), and a
- * checkpoint at the next host to deliver; the watermark moves once the whole window is
- * delivered. Throws a `ConnectorError` when a page fails for good.
+ * earlier poll left unfinished), in disjoint host id ranges read side by side (see `planDetectionRanges`; one
+ * range reads the window sequentially), each page by page, in chunks of hosts. Each chunk, from whichever range
+ * has one ready, is a batch of OCSF findings, enriched from the KnowledgeBase (whose newly fetched entries travel
+ * in the same batch, and are cached only once it was delivered), with a `qualys.host` artifact for each cloud
+ * host (its raw instance metadata, once). A chunk's KnowledgeBase lookup starts as soon as the chunk is read, so
+ * KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every batch's checkpoint
+ * holds each range's cursor as delivered so far, so a crash resumes every range where it stopped; the watermark
+ * moves, and the host id distribution the next window is split by is remembered, once every range is delivered.
+ * Throws a `ConnectorError` when a page fails for good (the other ranges are stopped).
  */
 export async function* pollHostDetections(
     run: QualysPollRun,
     checkpoint: HostDetectionsCheckpoint
 ): AsyncGenerator<PollBatch<HostDetectionsCheckpoint>> {
     const { config, ctx, tuning, summary } = run;
-    const { window, resumed } = openDetectionWindow(checkpoint, config, run.pollStart);
+    const opened = openDetectionWindow(checkpoint, config, run.pollStart);
+    const { window } = opened;
     summary.window = { after: window.after, before: window.before };
-    if (resumed) summary.resumedFrom = { nextIdMin: window.nextIdMin };
+    const { ranges, concurrency } = await planDetectionRanges(run, checkpoint, opened.ranges);
+    const resumedAt = opened.ranges?.find(range => range.done !== true)?.nextIdMin;
+    if (opened.ranges !== undefined) summary.resumedFrom = { nextIdMin: resumedAt };
     summary.watermark = checkpoint.watermark;
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
     // The hosts delivered, for the host reconciliation to find those Qualys no longer lists.
     const ledger = config.hostReconciliation ? new HostLedger(ctx.store) : undefined;
-    ctx.logger.info('qualys: host detection window', { window: summary.window, resumedFromHostId: window.nextIdMin });
-
-    let current: HostDetectionsCheckpoint = { ...checkpoint, window };
-    const chunks = pageHostDetections({
-        streamHostDetections: (params, signal) => run.api.streamHostDetections(params, signal),
-        baseParams: hostDetectionParams(config),
-        window,
-        signal: ctx.signal,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        chunkHosts: tuning.chunkHosts,
-        chunkDetections: tuning.chunkDetections,
-        maxAttempts: tuning.maxPageAttempts,
-        onRetry: run.countRetry
+    // The host ids delivered, from which the next window's ranges are split.
+    const delivered = new HostIdSample();
+    ctx.logger.info('qualys: host detection window', {
+        window: summary.window,
+        ranges: describeRanges(ranges),
+        concurrency,
+        resumedFromHostId: resumedAt
     });
-    for await (const chunk of chunks) {
+
+    const cursors = ranges.map(range => ({ ...range }));
+    const concurrencyLimit = (): number | undefined =>
+        run.api.concurrencyLimit?.(QualysEndpoint.hostDetection) ?? checkpoint.concurrencyLimit;
+    let current = windowCheckpoint(checkpoint, window, cursors, delivered, concurrencyLimit());
+    // The ranges still to read; a failure in one stops the others through this controller.
+    const stopRanges = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, stopRanges.signal]);
+    const open = cursors.flatMap((range, index) => (range.done === true ? [] : [index]));
+    const chunks = mergeAsync(
+        open.map(index =>
+            lookingUp(
+                kb,
+                pageHostDetections({
+                    streamHostDetections: (params, callSignal) => run.api.streamHostDetections(params, callSignal),
+                    baseParams: hostDetectionParams(config),
+                    window,
+                    idMin: rangeStart(cursors[index]),
+                    idMax: cursors[index].idMax,
+                    signal,
+                    clock: ctx.clock,
+                    logger: ctx.logger,
+                    chunkHosts: tuning.chunkHosts,
+                    chunkDetections: tuning.chunkDetections,
+                    maxAttempts: tuning.maxPageAttempts,
+                    onRetry: run.countRetry
+                })
+            )
+        ),
+        () => stopRanges.abort(),
+        concurrency
+    );
+    for await (const { source, value: read } of chunks) {
         // A page read before the abort may still be parsed from memory: hand none of it out once aborted.
         ctx.signal.throwIfAborted();
+        const { chunk } = read;
         const artifacts: Artifact[] = [];
-        const qids = chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid));
-        const { summaries, artifacts: kbArtifacts } =
-            kb === undefined ? { summaries: new Map(), artifacts: [] } : await kb.resolve(qids);
+        const { summaries, artifacts: kbArtifacts, persist } = await read.lookup;
         artifacts.push(...kbArtifacts);
         // A detection without any date, on a host without a scan time, is timed by the response.
         const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
@@ -61,6 +102,7 @@ export async function* pollHostDetections(
             for (const detection of detections) {
                 artifacts.push(mapper.map(hostPart, detection, summaries.get(detection.qid)));
             }
+            delivered.add(host.id);
         }
         summary.hosts += chunk.hosts.length;
         summary.detections += chunk.detections;
@@ -68,20 +110,80 @@ export async function* pollHostDetections(
             summary.pages += 1;
             ctx.logger.debug('qualys: fetched host detection page', { page: chunk.page, hosts: summary.hosts });
         }
-        current = chunk.windowDone
-            ? { version: 2, watermark: window.before }
-            : { ...current, window: { ...window, nextIdMin: chunk.resumeFrom } };
+        const index = open[source];
+        const { nextIdMin: _delivered, ...range } = cursors[index];
+        cursors[index] = chunk.windowDone ? { ...range, done: true } : { ...range, nextIdMin: chunk.resumeFrom };
+        current = windowCheckpoint(checkpoint, window, cursors, delivered, concurrencyLimit());
         yield { stream: QualysStream.hostDetections, artifacts, checkpoint: current, progress: run.progress() };
-        await kb?.persist();
+        await persist();
         await ledger?.recordDelivered(artifacts, toQualysTime(run.pollStart));
     }
     ctx.logger.info('qualys: fetched host detections', {
         pages: summary.pages,
         hosts: summary.hosts,
         detections: summary.detections,
-        window: summary.window
+        window: summary.window,
+        ranges: cursors.length
     });
     summary.nextWatermark = current.watermark;
+}
+
+/** A chunk of hosts, and the lookup of the KnowledgeBase entries its detections refer to. */
+interface LookedUpChunk {
+    chunk: HostChunk;
+    lookup: Promise<KnowledgeBaseLookup>;
+}
+
+const NO_LOOKUP: Promise<KnowledgeBaseLookup> = Promise.resolve({
+    summaries: new Map(),
+    artifacts: [],
+    persist: async () => undefined
+});
+
+/**
+ * The chunks of one range, each with its KnowledgeBase lookup already started as it is read: the lookup runs
+ * while earlier chunks are delivered, instead of after them. Lookups start in the order the chunks are read,
+ * which is the order they are delivered in (the enricher's contract). A failed lookup fails where it is awaited.
+ */
+async function* lookingUp(
+    kb: KnowledgeBaseEnricher | undefined,
+    chunks: AsyncGenerator<HostChunk>
+): AsyncGenerator<LookedUpChunk> {
+    for await (const chunk of chunks) {
+        if (kb === undefined) {
+            yield { chunk, lookup: NO_LOOKUP };
+            continue;
+        }
+        const lookup = kb.resolve(chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid)));
+        // Handled where the chunk is delivered; until then, a failure must not count as unhandled.
+        lookup.catch(() => undefined);
+        yield { chunk, lookup };
+    }
+}
+
+/**
+ * The checkpoint after the chunks delivered so far: the window with every range's cursor while a range is left,
+ * else the new watermark with the host ids the window delivered (those of an earlier, resumed poll are not
+ * counted: the sample is a guide for splitting, not a record); and the concurrency limit, once known.
+ */
+function windowCheckpoint(
+    previous: HostDetectionsCheckpoint,
+    window: DetectionWindowBounds,
+    cursors: readonly HostIdRangeCursor[],
+    delivered: HostIdSample,
+    concurrencyLimit: number | undefined
+): HostDetectionsCheckpoint {
+    const limit = concurrencyLimit === undefined ? {} : { concurrencyLimit };
+    if (cursors.every(range => range.done === true)) {
+        return { version: 3, watermark: window.before, hostIds: delivered.distribution(), ...limit };
+    }
+    return {
+        version: 3,
+        ...(previous.watermark === undefined ? {} : { watermark: previous.watermark }),
+        window: { ...window, ranges: cursors.map(range => ({ ...range })) },
+        ...(previous.hostIds === undefined ? {} : { hostIds: previous.hostIds }),
+        ...limit
+    };
 }
 
 /** The host detection request parameters other than the window and the `id_min` cursor. */

@@ -32,6 +32,8 @@ describe('pollQualys: the host_reconciliation stream against the sandbox', () =>
             password: PASSWORD,
             scans: false,
             truncationLimit: 10,
+            // One range: the only host list calls are the reconciliation's.
+            maxConcurrentPages: 1,
             ...settings
         });
         if (!validation.ok) throw new Error(JSON.stringify(validation.problems));

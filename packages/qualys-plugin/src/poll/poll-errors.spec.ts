@@ -136,7 +136,7 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(forms).to.have.length(5);
         expect(forms.slice(1).map(form => form.id_min)).to.deep.equal(['102', '102', '102', '102']);
         expect(findingKeys(outcome.batches)).to.deep.equal(['100:38794', '101:38794']);
-        expect(lastCheckpoint(outcome.batches).window?.nextIdMin).to.equal(102);
+        expect(lastCheckpoint(outcome.batches).window?.ranges[0].nextIdMin).to.equal(102);
         expect(lastCheckpoint(outcome.batches).watermark).to.equal(undefined);
         expectFailedSummary(outcome, 'protocol');
     });

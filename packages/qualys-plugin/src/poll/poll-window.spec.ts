@@ -67,7 +67,7 @@ describe('pollQualys: detection windows and resuming', () => {
             ok(hldPage(hostsRange(100, 2), { nextIdMin: 102 })),
             answer(401, simpleReturn(2000, 'Bad Login/Password'))
         );
-        const previous: HostDetectionsCheckpoint = { version: 2, watermark: '2024-05-14T09:00:00Z' };
+        const previous: HostDetectionsCheckpoint = { version: 3, watermark: '2024-05-14T09:00:00Z' };
         const outcome = await drain(startPoll(testConfig({ truncationLimit: 2 }), { host_detections: previous }, h));
 
         expect(pollError(outcome, 'host_detections').kind).to.equal('auth');
@@ -77,7 +77,7 @@ describe('pollQualys: detection windows and resuming', () => {
         expect(lastCheckpoint(outcome.batches).window).to.deep.equal({
             after: '2024-05-14T08:45:00Z',
             before: '2024-05-14T10:00:00Z',
-            nextIdMin: 102
+            ranges: [{ nextIdMin: 102 }]
         });
     });
 
@@ -88,7 +88,7 @@ describe('pollQualys: detection windows and resuming', () => {
 
         const hostBatches = batches.filter(batch => findingKeys([batch]).length > 0);
         expect(
-            hostBatches.map(batch => (batch.checkpoint as HostDetectionsCheckpoint).window?.nextIdMin)
+            hostBatches.map(batch => (batch.checkpoint as HostDetectionsCheckpoint).window?.ranges[0].nextIdMin)
         ).to.deep.equal([102, 104, undefined]);
         expect(hostBatches.map(batch => findingKeys([batch]).length)).to.deep.equal([2, 2, 1]);
     });
@@ -111,7 +111,7 @@ describe('pollQualys: detection windows and resuming', () => {
             checkpoint = item.checkpoint as HostDetectionsCheckpoint;
             if (delivered.length === 4) break;
         }
-        expect(checkpoint?.window?.nextIdMin).to.equal(104);
+        expect(checkpoint?.window?.ranges[0].nextIdMin).to.equal(104);
         nock.cleanAll();
 
         // A later poll, an hour on: it must finish the old window, not open a new one.

@@ -8,26 +8,76 @@ export const QualysStream = {
     hostReconciliation: 'host_reconciliation'
 } as const;
 
-/** The host detection window a poll is delivering, and how far into it the poll got. */
-export interface DetectionWindow {
+/** The bounds of a host detection window: what `vm_processed_after` / `vm_processed_before` select. */
+export interface DetectionWindowBounds {
     /** `vm_processed_after`; absent on a first full sync. */
     after?: string;
     /** `vm_processed_before`: the start of the poll that opened the window. */
     before: string;
-    /** First host id not yet delivered (`id_min`); absent at the window's start. */
-    nextIdMin?: number;
 }
 
 /**
- * The `host_detections` stream's checkpoint, committed after each delivered chunk of hosts. Small and JSON-only,
- * so a crash resumes from the host the poll was on, not from the start of the window.
+ * One of the disjoint host id ranges a window is fetched in (`id_min`/`id_max`), and how far into it the poll got.
+ * The first range is open below and the last open above, so together they cover every host id.
+ */
+export interface HostIdRangeCursor {
+    /** The range's first host id; absent = from the lowest. */
+    idMin?: number;
+    /** The range's last host id (`id_max`); absent = up to the highest. */
+    idMax?: number;
+    /** First host id of the range not yet delivered (the `id_min` to resume from); absent at the range's start. */
+    nextIdMin?: number;
+    /** True once the whole range was delivered. */
+    done?: boolean;
+}
+
+/** The host detection window a poll is delivering: its bounds and, per host id range, how far the poll got. */
+export interface DetectionWindow extends DetectionWindowBounds {
+    /** Ascending, disjoint, covering every host id together (one range = a sequential walk). */
+    ranges: HostIdRangeCursor[];
+}
+
+/** The host ids a completed window delivered: how many, and an ascending sample (quantiles) of them. */
+export interface HostIdDistribution {
+    count: number;
+    /** At most {@link HOST_ID_SAMPLE_SIZE} ids, evenly spread over the delivered ones in id order. */
+    sample: number[];
+}
+
+/** The largest sample a {@link HostIdDistribution} keeps: enough for even ranges at any usable concurrency. */
+export const HOST_ID_SAMPLE_SIZE = 64;
+
+/**
+ * The `host_detections` stream's checkpoint (version 3), committed after each delivered chunk of hosts. Small and
+ * JSON-only, so a crash resumes every host id range from the host it was on, not from the start of the window.
+ * {@link readCheckpoints} still reads version 2 (one cursor, `window.nextIdMin`) and the checkpoint from before
+ * streams.
  */
 export interface HostDetectionsCheckpoint {
-    version: 2;
+    version: 3;
     /** End of the last fully delivered window: the next window starts here, minus the overlap. */
     watermark?: string;
     /** The window in progress; absent between polls. */
     window?: DetectionWindow;
+    /** The host ids the last completed window delivered, from which the next window's ranges are split. */
+    hostIds?: HostIdDistribution;
+    /**
+     * The host detection API's concurrency limit as Qualys last said it (`X-Concurrency-Limit-Limit`), for a
+     * poll that starts before any call has told it again (a new process).
+     */
+    concurrencyLimit?: number;
+}
+
+/** The version 2 `host_detections` checkpoint (one sequential cursor), still read. */
+interface HostDetectionsCheckpointV2 {
+    version: 2;
+    watermark?: string;
+    window?: LegacyDetectionWindow;
+}
+
+/** The window of a version 1 or 2 checkpoint: one cursor over every host id. */
+export interface LegacyDetectionWindow extends DetectionWindowBounds {
+    nextIdMin?: number;
 }
 
 /** The `scans` stream's checkpoint. */
@@ -73,7 +123,7 @@ export interface QualysCheckpoints {
 export interface LegacyQualysCheckpoint {
     version: 1;
     detectionWatermark?: string;
-    window?: DetectionWindow;
+    window?: LegacyDetectionWindow;
     scansSince?: string;
     scanStates?: Record<string, string>;
     kbRefreshedAt?: string;
@@ -88,9 +138,7 @@ export interface LegacyQualysCheckpoint {
 export function readCheckpoints(checkpoints: StreamCheckpoints): QualysCheckpoints {
     const legacy = readLegacy(checkpoints[LEGACY_CHECKPOINT_KEY]);
     return {
-        host_detections:
-            ownCheckpoint<HostDetectionsCheckpoint>(checkpoints[QualysStream.hostDetections]) ??
-            compact({ version: 2, watermark: legacy?.detectionWatermark, window: legacy?.window }),
+        host_detections: readHostDetections(checkpoints[QualysStream.hostDetections], legacy),
         scans:
             ownCheckpoint<ScansCheckpoint>(checkpoints[QualysStream.scans]) ??
             compact({ version: 2, since: legacy?.scansSince, states: legacy?.scanStates }),
@@ -113,12 +161,50 @@ export function readCheckpoints(checkpoints: StreamCheckpoints): QualysCheckpoin
 export function inheritedStreams(checkpoints: StreamCheckpoints): string[] {
     if (readLegacy(checkpoints[LEGACY_CHECKPOINT_KEY]) === undefined) return [];
     return Object.values(QualysStream).filter(
-        stream => stream !== QualysStream.hostReconciliation && ownCheckpoint(checkpoints[stream]) === undefined
+        stream => stream !== QualysStream.hostReconciliation && ownCheckpoint(checkpoints[stream], stream) === undefined
     );
 }
 
-function ownCheckpoint<T extends { version: 2 }>(raw: unknown): T | undefined {
-    return isObject(raw) && raw.version === 2 ? (raw as unknown as T) : undefined;
+/** The stream's own checkpoint when it has one of a version read: 2, and 3 for `host_detections`. */
+function ownCheckpoint<T extends { version: number }>(raw: unknown, stream?: string): T | undefined {
+    if (!isObject(raw)) return undefined;
+    const versions = stream === QualysStream.hostDetections ? [2, 3] : [2];
+    return versions.includes(raw.version as number) ? (raw as unknown as T) : undefined;
+}
+
+/**
+ * The `host_detections` checkpoint as version 3: its own (version 3, or 2 with its one cursor as a single range
+ * over every host id), else its part of the checkpoint from before streams, else a fresh one.
+ */
+function readHostDetections(raw: unknown, legacy: LegacyQualysCheckpoint | undefined): HostDetectionsCheckpoint {
+    const own = ownCheckpoint<HostDetectionsCheckpoint | HostDetectionsCheckpointV2>(
+        raw,
+        QualysStream.hostDetections
+    );
+    if (own?.version === 3) {
+        // A window whose ranges cannot be read is re-read from the watermark rather than guessed at.
+        if (own.window === undefined || isRangeList(own.window.ranges)) return own;
+        const { window: _unreadable, ...rest } = own;
+        return rest;
+    }
+    const watermark = own === undefined ? legacy?.detectionWatermark : own.watermark;
+    const window = own === undefined ? legacy?.window : own.window;
+    return compact({ version: 3, watermark, window: window === undefined ? undefined : singleRangeWindow(window) });
+}
+
+/** A version 1 or 2 window: its one cursor becomes the cursor of a single range over every host id. */
+function singleRangeWindow(window: LegacyDetectionWindow): DetectionWindow {
+    const { nextIdMin, ...bounds } = window;
+    return { ...compact(bounds), ranges: [compact({ nextIdMin })] };
+}
+
+function isRangeList(ranges: unknown): ranges is HostIdRangeCursor[] {
+    const bound = (value: unknown): boolean => value === undefined || Number.isSafeInteger(value);
+    return (
+        Array.isArray(ranges) &&
+        ranges.length > 0 &&
+        ranges.every(range => isObject(range) && bound(range.idMin) && bound(range.idMax) && bound(range.nextIdMin))
+    );
 }
 
 function readLegacy(raw: unknown): LegacyQualysCheckpoint | undefined {

@@ -10,6 +10,11 @@ export interface QualysPollApi {
     fetchKnowledgeBase(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
     fetchScanList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
     fetchHostList(params: Record<string, string>, signal?: AbortSignal): Promise<string>;
+    /**
+     * Concurrent calls the subscription grants `endpoint` (Qualys' `X-Concurrency-Limit-Limit`, as the limiter
+     * shared by every instance of the subscription learnt it); undefined until Qualys has said it.
+     */
+    concurrencyLimit?(endpoint: string): number | undefined;
     callStats(): { calls: Record<string, number>; throttled: number; retries: number };
 }
 
@@ -29,6 +34,8 @@ export interface PollTuning {
     hostListPageSize: number;
     /** A reconciliation batch closes at this many artifacts (a removed host's closing updates are never split). */
     reconciliationBatchArtifacts: number;
+    /** A detection window is split into host id ranges read side by side only when each holds this many hosts. */
+    minHostsPerRange: number;
 }
 
 export const DEFAULT_TUNING: Readonly<PollTuning> = {
@@ -38,7 +45,8 @@ export const DEFAULT_TUNING: Readonly<PollTuning> = {
     kbRefreshEveryMs: 6 * 3_600_000,
     maxUnsettledScanMs: 7 * 86_400_000,
     hostListPageSize: 25_000,
-    reconciliationBatchArtifacts: 2000
+    reconciliationBatchArtifacts: 2000,
+    minHostsPerRange: 500
 };
 
 /**

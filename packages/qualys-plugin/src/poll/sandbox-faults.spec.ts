@@ -78,7 +78,7 @@ describe('pollQualys: faults of a real server (sandbox)', () => {
         const nextPage = String(expectedHosts[7] + 1);
         expect(requests.slice(1).map(request => request.params.id_min)).to.deep.equal([nextPage, nextPage, nextPage]);
         expect(hostIds(outcome.batches)).to.deep.equal(expectedHosts.slice(0, 8));
-        expect(lastCheckpoint(outcome.batches).window?.nextIdMin).to.equal(expectedHosts[7] + 1);
+        expect(lastCheckpoint(outcome.batches).window?.ranges[0].nextIdMin).to.equal(expectedHosts[7] + 1);
         expect(runSummaryOf(outcome.batches).outcome).to.equal('failed');
     });
 

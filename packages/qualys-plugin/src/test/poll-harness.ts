@@ -34,7 +34,8 @@ export const CONNECTOR_ID = 'signal-client.qualys';
 
 /**
  * A validated config for the scripted subscription. Scans, KnowledgeBase enrichment and the host reconciliation
- * are off unless a spec turns them on, so each spec scripts only the API it is about.
+ * are off unless a spec turns them on, and host detections are read in one range (`maxConcurrentPages: 1`, no
+ * host list call to split the window), so each spec scripts only the API it is about.
  */
 export function testConfig(settings: Record<string, unknown> = {}): QualysConfig {
     const result = validateQualysConfig({
@@ -44,6 +45,7 @@ export function testConfig(settings: Record<string, unknown> = {}): QualysConfig
         scans: false,
         kbEnrichment: false,
         hostReconciliation: false,
+        maxConcurrentPages: 1,
         ...settings
     });
     if (!result.ok) throw new Error(`bad test config: ${JSON.stringify(result.problems)}`);
@@ -114,6 +116,7 @@ export function qualysApi(
         http: h.ctx.http,
         logger: h.ctx.logger,
         rateLimitPolicy: registry?.forSubscription(config.baseUrl, config.username),
+        limits: registry?.forSubscription(config.baseUrl, config.username),
         clock: h.clock,
         timeoutSeconds: config.timeoutSeconds
     });

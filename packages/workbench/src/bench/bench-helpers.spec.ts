@@ -74,7 +74,8 @@ describe('ingestion benchmark helpers', () => {
             truncationLimit: 1000,
             polls: [poll(2, 140), poll(4, 160), poll(5, 150)],
             peers: [peer(4), peer(4), peer(5)],
-            refusals: [0, 0, 0]
+            refusals: [0, 0, 0],
+            peakHostDetectionCalls: [2, 2, 1]
         };
         const figures = scenarioFigures(runs);
         expect(figures.perSecond).to.equal(2500);
@@ -83,6 +84,7 @@ describe('ingestion benchmark helpers', () => {
         expect(figures.maxRssBytes).to.equal(150 * MB);
         expect(figures.cpuSecondsPerMillion).to.equal(400);
         expect(figures.bytesPerFinding).to.equal(3000);
+        expect(figures.peakHostDetectionCalls).to.equal(2);
         const checks = checkTargets([figures], undefined);
         expect(checks.map(check => check.met)).to.deep.equal([false, true]);
         const report = renderReport({
@@ -95,6 +97,7 @@ describe('ingestion benchmark helpers', () => {
         });
         expect(report).to.contain('**1.00x** (1.00x–2.00x)');
         expect(report).to.contain('1 of 2 target checks met.');
+        expect(report).to.contain('| host detection calls at once, at most | 2 |');
     });
 
     it("reads the peer's JSON line and says when its script is absent", () => {

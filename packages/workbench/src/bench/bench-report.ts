@@ -12,6 +12,8 @@ export interface ScenarioRuns {
     peers: PeerRun[];
     /** Answers the sandbox refused for concurrency (409 1960) during each of our polls. */
     refusals: number[];
+    /** The most host detection calls the sandbox saw running at once during each of our polls. */
+    peakHostDetectionCalls: number[];
 }
 
 /** Everything a benchmark run found. */
@@ -52,6 +54,8 @@ export interface ScenarioFigures {
     apiCalls: Record<string, number>;
     throttled: number;
     refusals: number;
+    /** The most host detection calls that ran at once, over the runs. */
+    peakHostDetectionCalls: number;
 }
 
 const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
@@ -81,7 +85,8 @@ export function scenarioFigures(runs: ScenarioRuns): ScenarioFigures {
         bytesPerFinding: median(runs.polls.map(run => run.outputBytes / run.detections)),
         apiCalls: runs.polls[0]?.apiCalls ?? {},
         throttled: Math.max(0, ...runs.polls.map(run => run.throttled)),
-        refusals: Math.max(0, ...runs.refusals)
+        refusals: Math.max(0, ...runs.refusals),
+        peakHostDetectionCalls: Math.max(0, ...runs.peakHostDetectionCalls)
     };
 }
 
@@ -162,7 +167,8 @@ export function figuresTable(columns: readonly { title: string; figures: Scenari
         ['CPU seconds per million detections, peer', f => formatNumber(f.peerCpuSecondsPerMillion, 1)],
         ['output bytes per finding', f => formatNumber(f.bytesPerFinding)],
         ['API calls, our poll', f => calls(f.apiCalls)],
-        ['409 answers met / concurrency refusals', f => `${f.throttled} / ${f.refusals}`]
+        ['409 answers met / concurrency refusals', f => `${f.throttled} / ${f.refusals}`],
+        ['host detection calls at once, at most', f => String(f.peakHostDetectionCalls)]
     ];
     return markdownTable(
         ['', ...columns.map(column => column.title)],
@@ -185,7 +191,9 @@ export function renderReport(report: BenchReport): string {
         ''
     );
     out.push('## Machine', '');
-    out.push(`- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs; memory ${formatMB(machine.memoryBytes, 0)}`);
+    out.push(
+        `- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs; memory ${formatMB(machine.memoryBytes, 0)}`
+    );
     out.push(`- OS: ${machine.os}; Node.js ${machine.node}`);
     out.push(
         `- 1-minute load average: ${formatNumber(machine.loadAverage, 2)} at the start, ` +
@@ -197,12 +205,14 @@ export function renderReport(report: BenchReport): string {
     out.push(
         '- Our poll: `signal-client poll` as a user runs it (the installed launcher, a config file, the JSONL sink ' +
             'with an fsync per batch, a first full sync from an empty data directory, KnowledgeBase enrichment and ' +
-            'scans on, every other setting at its default), a new process per run.',
+            'scans on, every other setting at its default: host detection pages of disjoint host id ranges side ' +
+            'by side, as many as the concurrency Qualys grants, keeping one call free from a limit of 3), a new ' +
+            'process per run. "Host detection calls at once" is the most the sandbox saw running together.',
         '- The peer: `python3 py_iterparse_baseline.py URL USER PASSWORD TRUNCATION /dev/null` (each page to a ' +
             'file, then ElementTree `iterparse`, one JSON object per detection, written to /dev/null), on the ' +
             'same sandbox tenant, in the same round as our poll.',
         '- Both are measured the same way, by the kernel: wall time of the process, CPU time (user + system) and ' +
-            'peak RSS (`getrusage` of the waited child). Detections/s divide each side\'s detections by its wall ' +
+            "peak RSS (`getrusage` of the waited child). Detections/s divide each side's detections by its wall " +
             'time; the ratio is the median of the per-round ratios. Output bytes per finding is the JSONL written ' +
             'divided by the findings (KnowledgeBase and summary lines included).',
         '- The sandbox (`qualys-sandbox` CLI) runs in a process of its own on the same two cores, with a rate ' +
@@ -215,7 +225,11 @@ export function renderReport(report: BenchReport): string {
             `${options.resultsSize} characters, seed ${options.seed}`,
         ''
     );
-    out.push(figuresTable(fast.map(figures => ({ title: `truncationLimit ${formatNumber(figures.truncationLimit)}`, figures }))));
+    out.push(
+        figuresTable(
+            fast.map(figures => ({ title: `truncationLimit ${formatNumber(figures.truncationLimit)}`, figures }))
+        )
+    );
     out.push('');
     if (slow !== undefined && options.slow !== undefined) {
         const s = options.slow;

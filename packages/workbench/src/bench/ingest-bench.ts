@@ -11,7 +11,7 @@ import { elapsedClock, formatNumber, formatSeconds } from './bench-stats.js';
 import { describeCode, describeMachine } from './machine-info.js';
 import { peerProblem, peerScriptPath, runPeer } from './peer-run.js';
 import { runPoll, type SandboxEndpoint } from './poll-run.js';
-import { type SandboxProcess, type SandboxTenant, startSandboxProcess, takeConcurrencyRefusals } from './sandbox-process.js';
+import { type SandboxProcess, type SandboxTenant, startSandboxProcess, takeSandboxCounts } from './sandbox-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** One poll or peer run may take this long before it counts as hung. */
@@ -47,15 +47,18 @@ async function measureScenario(
         truncationLimit,
         polls: [],
         peers: [],
-        refusals: []
+        refusals: [],
+        peakHostDetectionCalls: []
     }));
     for (let round = 1; round <= options.runs; round++) {
         for (const scenario of runs) {
             const limit = scenario.truncationLimit;
             const workDir = join(temp, `${label}-${limit}-${round}`);
-            await takeConcurrencyRefusals(sandbox);
+            await takeSandboxCounts(sandbox);
             const poll = await runPoll(sandbox, limit, workDir, RUN_TIMEOUT_MS);
-            scenario.refusals.push(await takeConcurrencyRefusals(sandbox));
+            const counts = await takeSandboxCounts(sandbox);
+            scenario.refusals.push(counts.refusals);
+            scenario.peakHostDetectionCalls.push(counts.peakHostDetectionCalls);
             scenario.polls.push(poll);
             // The output is gigabytes: only its size was needed.
             if (!options.keepTemp) await rm(join(workDir, 'data'), { recursive: true, force: true });
@@ -121,8 +124,9 @@ async function main(): Promise<number> {
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     try {
         const tenant = { resultsSize: options.resultsSize, seed: options.seed };
-        const fast = await withSandbox({ ...tenant, hosts: options.hosts, detectionsPerHost: options.detections }, sandbox =>
-            measureScenario(sandbox, options.truncationLimits, options, peerScript, temp, 'fast')
+        const fast = await withSandbox(
+            { ...tenant, hosts: options.hosts, detectionsPerHost: options.detections },
+            sandbox => measureScenario(sandbox, options.truncationLimits, options, peerScript, temp, 'fast')
         );
         const slowOptions = options.slow;
         const slow =

@@ -101,12 +101,30 @@ function firstLine(child: ChildProcess): Promise<string> {
     });
 }
 
-/** The sandbox's count of answers refused for concurrency (409, code 1960), then clears its request log. */
-export async function takeConcurrencyRefusals(sandbox: { url: string }): Promise<number> {
+/** What the sandbox saw of a poll's calls, from its request log and limits (see {@link takeSandboxCounts}). */
+export interface SandboxCounts {
+    /** Answers refused for concurrency (409, code 1960). */
+    refusals: number;
+    /** Most host detection calls that ran at once. */
+    peakHostDetectionCalls: number;
+}
+
+/**
+ * The sandbox's count of answers refused for concurrency (409, code 1960) and the most host detection calls that
+ * ran at once, since the last call; then clears its request log and limits for the next run.
+ */
+export async function takeSandboxCounts(sandbox: { url: string }): Promise<SandboxCounts> {
     const records = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
         status: number;
         code?: number;
     }[];
+    const limits = (await (await fetch(`${sandbox.url}/__sandbox/limits`)).json()) as {
+        hld: { peakRunning: number };
+    };
     await fetch(`${sandbox.url}/__sandbox/requests`, { method: 'DELETE' });
-    return records.filter(record => record.status === 409 && record.code === 1960).length;
+    await fetch(`${sandbox.url}/__sandbox/limits`, { method: 'DELETE' });
+    return {
+        refusals: records.filter(record => record.status === 409 && record.code === 1960).length,
+        peakHostDetectionCalls: limits.hld.peakRunning
+    };
 }

@@ -34,7 +34,7 @@ describe('e2e: signal-client poll killed with SIGKILL half-way, then polled agai
         const killedRun = await e2e.artifacts();
         expect(runSummaries(killedRun), 'a killed poll writes no summary').to.deep.equal([]);
         const checkpoint = e2e.committedCheckpoint();
-        const nextIdMin = checkpoint?.window?.nextIdMin;
+        const nextIdMin = checkpoint?.window?.ranges[0].nextIdMin;
         // The commit after page 2 points at page 3: what the killed poll was asking for when it died.
         expect(nextIdMin).to.equal(Number(page3.params.id_min));
         expect(checkpoint?.window?.before).to.equal(page1.params.vm_processed_before);
@@ -65,5 +65,60 @@ describe('e2e: signal-client poll killed with SIGKILL half-way, then polled agai
         const remaining = new Set([...sandbox.tenant.expectedDetections({ idMin: nextIdMin })].map(d => d.hostId));
         expect(summary).to.include({ outcome: 'complete', hosts: remaining.size });
         expect(e2e.committedCheckpoint()).to.deep.include({ watermark: page1.params.vm_processed_before });
+    });
+
+    it('resumes each host id range from the page it was on, and delivers every detection once', async () => {
+        // 1,200 hosts: enough for two ranges (the sandbox allows 2 concurrent calls), 6 pages of 100 each. The
+        // 5th and 6th host detection requests are held back: one per range, since a range asks for its next page
+        // only once its last page was delivered and committed. The poll is then deterministically stuck with both
+        // ranges part-way.
+        e2e = await E2eEnvironment.start({
+            sandbox: { hosts: 1200, detectionsPerHost: 2, resultsSize: 10 },
+            truncationLimit: 100
+        });
+        const sandbox = e2e.sandbox;
+        sandbox.faults.inject({ type: 'slow-first-byte', endpoint: 'hld', onRequest: 5, delayMs: 60_000 });
+        sandbox.faults.inject({ type: 'slow-first-byte', endpoint: 'hld', onRequest: 6, delayMs: 60_000 });
+
+        const killed = e2e.startCli(['poll', INSTANCE_ID]);
+        await waitUntil(() => sandbox.requests.count('hld') >= 6, 'the 6th host detection request', 60_000);
+        killed.child.kill('SIGKILL');
+        const end = await killed.exited;
+        expect(end.signal, end.stdout + end.stderr).to.equal('SIGKILL');
+
+        const held = sandbox.requests.all('hld').slice(4, 6);
+        const ranges = e2e.committedCheckpoint()?.window?.ranges ?? [];
+        expect(ranges).to.have.length(2);
+        expect(ranges[0].idMax).to.equal(ranges[1].idMin! - 1);
+        // Each range's cursor is the page its held request asked for.
+        for (const range of ranges) {
+            const request = held.find(
+                h => h.params.id_max === (range.idMax === undefined ? undefined : String(range.idMax))
+            );
+            expect(request, `the held request of range ${range.idMin ?? ''}..${range.idMax ?? ''}`).to.not.equal(
+                undefined
+            );
+            expect(range.done).to.equal(undefined);
+            expect(String(range.nextIdMin)).to.equal(request?.params.id_min);
+        }
+        const killedRun = await e2e.artifacts();
+        expect(findingHostIds(killedRun)).to.have.length.greaterThan(0);
+
+        const resumed = await e2e.poll();
+
+        expect(resumed.code, resumed.stdout + resumed.stderr).to.equal(0);
+        const resumedRequests = sandbox.requests.all('hld').slice(6);
+        for (const range of ranges) {
+            const first = resumedRequests.find(
+                r => r.params.id_max === (range.idMax === undefined ? undefined : String(range.idMax))
+            );
+            expect(first?.params.id_min).to.equal(String(range.nextIdMin));
+        }
+        const all = await e2e.artifacts();
+        // Nothing lost across the two processes, and nothing delivered twice.
+        expect(new Set(findingKeyList(all))).to.deep.equal(e2e.expectedKeys());
+        expect(findingKeyList(all)).to.have.length(e2e.expectedKeys().size);
+        expect(sandbox.requests.count(undefined, request => request.code === 1960)).to.equal(0);
+        expect(e2e.committedCheckpoint()).to.not.have.property('window');
     });
 });

@@ -1,0 +1,84 @@
+import { CapturedLogger, FakeClock, InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
+import { expect } from 'chai';
+import type { KbSummary } from '../model/index.js';
+import { kbList } from '../test/qualys-xml.js';
+import { KnowledgeBaseEnricher } from './knowledge-base-enricher.js';
+
+const PREFIX = 'kb:test';
+
+/** An enricher whose KnowledgeBase calls wait until the spec answers them, one by one. */
+function enricherWithHeldCalls(store: InMemoryKeyValueStore): {
+    enricher: KnowledgeBaseEnricher;
+    calls: { ids: string; answer: () => void }[];
+} {
+    const calls: { ids: string; answer: () => void }[] = [];
+    const enricher = new KnowledgeBaseEnricher({
+        fetchKnowledgeBase: params =>
+            new Promise(resolve => {
+                const ids = params.ids.split(',').map(Number);
+                calls.push({
+                    ids: params.ids,
+                    answer: () => resolve(kbList(ids.map(qid => ({ qid, title: `Title ${qid}` }))))
+                });
+            }),
+        store,
+        keyPrefix: PREFIX,
+        source: { connector: 'signal-client.qualys', instance: 'kb-test' },
+        signal: new AbortController().signal,
+        logger: new CapturedLogger(),
+        clock: new FakeClock()
+    });
+    return { enricher, calls };
+}
+
+/** Lets pending promise callbacks run. */
+const settle = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
+
+describe('KnowledgeBaseEnricher: lookups side by side', () => {
+    it('fetches a QID two lookups share once, with the first, and caches each lookup only when told', async () => {
+        const store = new InMemoryKeyValueStore();
+        const { enricher, calls } = enricherWithHeldCalls(store);
+
+        const first = enricher.resolve([1, 2]);
+        await settle();
+        // The second lookup starts while the first one's call is still under way.
+        const second = enricher.resolve([2, 3]);
+        await settle();
+        expect(calls.map(call => call.ids)).to.deep.equal(['1,2', '3']);
+        calls[1].answer();
+        calls[0].answer();
+        const [one, two] = await Promise.all([first, second]);
+
+        expect(one.artifacts.map(artifact => (artifact.data as KbSummary).qid)).to.deep.equal([1, 2]);
+        expect(two.artifacts.map(artifact => (artifact.data as KbSummary).qid)).to.deep.equal([3]);
+        expect([...two.summaries.keys()].sort()).to.deep.equal([2, 3]);
+        expect(two.summaries.get(2)?.title).to.equal('Title 2');
+
+        // The second batch's entries are cached once it was delivered, not when the first one was.
+        await one.persist();
+        expect((await store.getMany([`${PREFIX}:1`, `${PREFIX}:2`, `${PREFIX}:3`])).size).to.equal(2);
+        await two.persist();
+        expect((await store.getMany([`${PREFIX}:3`])).size).to.equal(1);
+        expect(enricher.stats).to.deep.equal({ fetched: 3, cached: 0, artifacts: 3 });
+    });
+
+    it('fails a lookup waiting on a QID whose call failed', async () => {
+        const store = new InMemoryKeyValueStore();
+        const enricher = new KnowledgeBaseEnricher({
+            fetchKnowledgeBase: () => Promise.reject(new Error('KnowledgeBase unreachable')),
+            store,
+            keyPrefix: PREFIX,
+            source: { connector: 'signal-client.qualys', instance: 'kb-test' },
+            signal: new AbortController().signal,
+            logger: new CapturedLogger(),
+            clock: new FakeClock()
+        });
+        const first = enricher.resolve([7]);
+        const second = enricher.resolve([7]);
+        const outcomes = await Promise.allSettled([first, second]);
+        expect(outcomes.map(outcome => outcome.status)).to.deep.equal(['rejected', 'rejected']);
+        // Nothing half-read stays behind: a later lookup asks again.
+        const third = await Promise.allSettled([enricher.resolve([7])]);
+        expect(third[0].status).to.equal('rejected');
+    });
+});
