@@ -62,6 +62,10 @@ export async function* pollHostDetections(
     const stopRanges = new AbortController();
     const signal = AbortSignal.any([ctx.signal, stopRanges.signal]);
     const open = cursors.flatMap((range, index) => (range.done === true ? [] : [index]));
+    // The ranges read side by side share one chunk budget: memory stays what a single range needs.
+    const sharing = Math.max(1, Math.min(concurrency, open.length));
+    const chunkHosts = Math.ceil(tuning.chunkHosts / sharing);
+    const chunkDetections = Math.ceil(tuning.chunkDetections / sharing);
     const chunks = mergeAsync(
         open.map(index =>
             lookingUp(
@@ -75,8 +79,8 @@ export async function* pollHostDetections(
                     signal,
                     clock: ctx.clock,
                     logger: ctx.logger,
-                    chunkHosts: tuning.chunkHosts,
-                    chunkDetections: tuning.chunkDetections,
+                    chunkHosts,
+                    chunkDetections,
                     maxAttempts: tuning.maxPageAttempts,
                     onRetry: run.countRetry
                 })
