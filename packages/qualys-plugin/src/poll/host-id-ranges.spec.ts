@@ -85,7 +85,8 @@ describe('describeRanges', () => {
     it('says where each range is', () => {
         expect(
             describeRanges([{ idMax: 99, nextIdMin: 50 }, { idMin: 100, idMax: 199, done: true }, { idMin: 200 }])
-        ).to.equal('..99 (at 50), 100..199 (done), 200..');
+        ).to.equal('first..99 (at 50), 100..199 (done), 200..last');
+        expect(describeRanges([{}])).to.equal('first..last');
     });
 });
 

@@ -47,11 +47,11 @@ export function rangeStart(range: HostIdRangeCursor): number | undefined {
     return range.nextIdMin ?? range.idMin;
 }
 
-/** Describes ranges for a log line, e.g. `..1999, 2000..4999 (at 3100), 5000.. (done)`. */
+/** Describes ranges for a log line, e.g. `first..1999, 2000..4999 (at 3100), 5000..last (done)`. */
 export function describeRanges(ranges: readonly HostIdRangeCursor[]): string {
     return ranges
         .map(range => {
-            const span = `${range.idMin ?? ''}..${range.idMax ?? ''}`;
+            const span = `${range.idMin ?? 'first'}..${range.idMax ?? 'last'}`;
             if (range.done === true) return `${span} (done)`;
             return range.nextIdMin === undefined ? span : `${span} (at ${range.nextIdMin})`;
         })
