@@ -1,6 +1,6 @@
 import type { BenchOptions } from './bench-options.js';
 import { formatMB, formatNumber, formatSeconds, formatTimes, median, MB } from './bench-stats.js';
-import type { MachineInfo } from './machine-info.js';
+import { type MachineInfo, machineSection } from './machine-info.js';
 import type { PeerRun } from './peer-run.js';
 import type { PollRun } from './poll-run.js';
 
@@ -190,16 +190,7 @@ export function renderReport(report: BenchReport): string {
             '(min–max in brackets where they differ). Other work shares this machine: see the load averages.',
         ''
     );
-    out.push('## Machine', '');
-    out.push(
-        `- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs; memory ${formatMB(machine.memoryBytes, 0)}`
-    );
-    out.push(`- OS: ${machine.os}; Node.js ${machine.node}`);
-    out.push(
-        `- 1-minute load average: ${formatNumber(machine.loadAverage, 2)} at the start, ` +
-            `${formatNumber(report.loadAtEnd, 2)} at the end`
-    );
-    if (report.code !== undefined) out.push(`- Code measured: ${report.code}`);
+    out.push(...machineSection(machine, report.loadAtEnd, report.code));
     out.push('');
     out.push('## Method', '');
     out.push(

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { arch, cpus, loadavg, release, totalmem, type } from 'node:os';
+import { formatMB, formatNumber } from './bench-stats.js';
 
 /** The machine a benchmark ran on. */
 export interface MachineInfo {
@@ -49,4 +50,17 @@ export function describeCode(root: string): string | undefined {
     } catch {
         return undefined;
     }
+}
+
+/** The `## Machine` section of a benchmark report: CPU, memory, OS, Node.js, load averages and the code measured. */
+export function machineSection(machine: MachineInfo, loadAtEnd: number, code: string | undefined): string[] {
+    const out = ['## Machine', ''];
+    out.push(`- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs; memory ${formatMB(machine.memoryBytes, 0)}`);
+    out.push(`- OS: ${machine.os}; Node.js ${machine.node}`);
+    out.push(
+        `- 1-minute load average: ${formatNumber(machine.loadAverage, 2)} at the start, ` +
+            `${formatNumber(loadAtEnd, 2)} at the end`
+    );
+    if (code !== undefined) out.push(`- Code measured: ${code}`);
+    return out;
 }

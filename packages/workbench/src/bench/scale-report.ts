@@ -1,6 +1,6 @@
 import { markdownTable, type TargetCheck } from './bench-report.js';
 import { formatMB, formatNumber, formatPercent, formatSeconds, formatTimes, MB, median } from './bench-stats.js';
-import type { MachineInfo } from './machine-info.js';
+import { type MachineInfo, machineSection } from './machine-info.js';
 import type { PollRun } from './poll-run.js';
 import type { ScaleOptions } from './scale-options.js';
 import type { ServiceRun } from './service-run.js';
@@ -213,16 +213,7 @@ export function renderScaleReport(report: ScaleReport): string {
             `${formatSeconds(report.durationMs)}, once. Other work shares this machine: see the load averages.`,
         ''
     );
-    out.push('## Machine', '');
-    out.push(
-        `- CPU: ${machine.cpuModel}, ${machine.cpuCount} logical CPUs; memory ${formatMB(machine.memoryBytes, 0)}`
-    );
-    out.push(`- OS: ${machine.os}; Node.js ${machine.node}`);
-    out.push(
-        `- 1-minute load average: ${formatNumber(machine.loadAverage, 2)} at the start, ` +
-            `${formatNumber(report.loadAtEnd, 2)} at the end`
-    );
-    if (report.code !== undefined) out.push(`- Code measured: ${report.code}`);
+    out.push(...machineSection(machine, report.loadAtEnd, report.code));
     out.push('', '## Method', '');
     out.push(
         `- Tenants: \`qualys-sandbox\` processes of their own, RESULTS ≈ ${options.resultsSize} characters per ` +
