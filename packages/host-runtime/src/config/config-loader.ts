@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { createConfigValidator, parseDuration, type ConfigProblem } from '@signal-connectors/connector-sdk';
-import { DEFAULT_MANUAL_TRIGGERS, type InstanceConfig, type RuntimeConfig, type SinkConfig } from './runtime-config.js';
+import {
+    DEFAULT_MANUAL_TRIGGERS,
+    DEFAULT_MAX_CONCURRENT_POLLS,
+    type InstanceConfig,
+    type RuntimeConfig,
+    type SinkConfig
+} from './runtime-config.js';
 import { DEFAULT_ADMIN_LISTEN, RUNTIME_CONFIG_SCHEMA } from './runtime-config-schema.js';
 import { resolveGroupId } from './group-id.js';
 import { checkRuntimeConfig } from './runtime-config-checks.js';
@@ -156,7 +162,8 @@ export async function parseRuntimeConfig(
         pluginDirs: (Array.isArray(raw.pluginDirs) ? (raw.pluginDirs as string[]) : []).map(dir =>
             resolve(options.baseDir, dir)
         ),
-        maxConcurrentPolls: typeof raw.maxConcurrentPolls === 'number' ? raw.maxConcurrentPolls : 2,
+        maxConcurrentPolls:
+            typeof raw.maxConcurrentPolls === 'number' ? raw.maxConcurrentPolls : DEFAULT_MAX_CONCURRENT_POLLS,
         secrets: [...secrets],
         instances
     };

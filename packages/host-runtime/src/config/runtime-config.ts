@@ -90,3 +90,6 @@ export interface RuntimeConfig {
     secrets: string[];
     instances: InstanceConfig[];
 }
+
+/** Polls run at once across all instances when the config sets no `maxConcurrentPolls`. */
+export const DEFAULT_MAX_CONCURRENT_POLLS = 2;

@@ -232,14 +232,22 @@ export function renderReport(report: BenchReport): string {
         out.push(figuresTable([{ title: `truncationLimit ${formatNumber(s.truncationLimit)}`, figures: slow }]));
         out.push('');
     }
-    out.push('## Targets', '');
-    out.push(
+    out.push(...targetsSection(checks));
+    return out.join('\n');
+}
+
+/** The `## Targets` section of a benchmark report: a table of the checks with their verdicts, and a count. */
+export function targetsSection(checks: readonly TargetCheck[]): string[] {
+    const missed = checks.filter(check => !check.met).length;
+    return [
+        '## Targets',
+        '',
         markdownTable(
             ['what', 'target', 'measured', 'verdict'],
             checks.map(check => [check.what, check.target, check.measured, check.met ? 'met' : '**missed**'])
-        )
-    );
-    const missed = checks.filter(check => !check.met).length;
-    out.push('', `${checks.length - missed} of ${checks.length} target checks met.`, '');
-    return out.join('\n');
+        ),
+        '',
+        `${checks.length - missed} of ${checks.length} target checks met.`,
+        ''
+    ];
 }

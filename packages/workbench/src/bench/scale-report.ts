@@ -1,4 +1,9 @@
-import { markdownTable, type TargetCheck } from './bench-report.js';
+import {
+    DEFAULT_MAX_CONCURRENT_POLLS,
+    initialDelayBound,
+    MAX_DEFAULT_INITIAL_DELAY_MS
+} from '@signal-connectors/host-runtime';
+import { markdownTable, type TargetCheck, targetsSection } from './bench-report.js';
 import { formatMB, formatNumber, formatPercent, formatSeconds, formatTimes, MB, median } from './bench-stats.js';
 import { type MachineInfo, machineSection } from './machine-info.js';
 import type { PollRun } from './poll-run.js';
@@ -19,10 +24,10 @@ export const SCALE_TARGETS = {
 
 /** The service's defaults that shape the scenario, as documented by the runtime (config loader, scheduler). */
 export const SERVICE_DEFAULTS = {
-    maxConcurrentPolls: 2,
-    /** The random initial delay is at most 10% of the interval, and at most a minute. */
+    maxConcurrentPolls: DEFAULT_MAX_CONCURRENT_POLLS,
+    /** The random initial delay is at most 10% of the interval (see `initialDelayBound`), and at most this. */
     initialDelayFraction: 0.1,
-    maxInitialDelayMs: 60_000
+    maxInitialDelayMs: MAX_DEFAULT_INITIAL_DELAY_MS
 } as const;
 
 /** The service run reduced to its figures. */
@@ -228,10 +233,7 @@ export function renderScaleReport(report: ScaleReport): string {
         );
     }
     if (options.service !== undefined) {
-        const initialDelay = Math.min(
-            options.service.pollingIntervalMs * SERVICE_DEFAULTS.initialDelayFraction,
-            SERVICE_DEFAULTS.maxInitialDelayMs
-        );
+        const initialDelay = initialDelayBound(options.service.pollingIntervalMs);
         out.push(
             '- The service: one `signal-client run` process (the installed launcher, the default JSONL sink, ' +
                 'admin API off, JSON log lines at level info), every instance from an empty data directory with ' +
@@ -250,14 +252,6 @@ export function renderScaleReport(report: ScaleReport): string {
     if (report.tenant !== undefined) out.push(...tenantSection(report, report.tenant.small, report.tenant.large));
     if (report.service !== undefined) out.push(...serviceSection(report, report.service));
     const checks = scaleChecks(report);
-    out.push('## Targets', '');
-    out.push(
-        markdownTable(
-            ['what', 'target', 'measured', 'verdict'],
-            checks.map(check => [check.what, check.target, check.measured, check.met ? 'met' : '**missed**'])
-        )
-    );
-    const missed = checks.filter(check => !check.met).length;
-    out.push('', `${checks.length - missed} of ${checks.length} target checks met.`, '');
+    out.push(...targetsSection(checks));
     return out.join('\n');
 }
