@@ -7,9 +7,9 @@ import { SubscriptionLimiterRegistry } from '../client/subscription-limiter-regi
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import {
-    artifactsOf,
     checkpointsAfter,
     CONNECTOR_ID,
+    detectionKeys,
     drain,
     lastCheckpoint,
     runSummaryOf
@@ -19,16 +19,6 @@ import { pollQualys, type PollTuning } from './qualys-poller.js';
 
 const PASSWORD = 'R4nges-S3cret!pw';
 const HOSTS = 90;
-
-/** `hostId:UNIQUE_VULN_ID` of every finding delivered, sorted (duplicates kept, so they show). */
-function detectionKeys(items: readonly PollItem[]): string[] {
-    return artifactsOf(items, 'ocsf.vulnerability_finding')
-        .map(artifact => {
-            const data = artifact.data as { device: { uid: string }; finding_info: { uid_alt?: string } };
-            return `${data.device.uid}:${data.finding_info.uid_alt}`;
-        })
-        .sort();
-}
 
 /** The ranges of the first checkpoint of a window (each range still at its start). */
 function plannedRanges(items: readonly PollItem[]): HostIdRangeCursor[] {

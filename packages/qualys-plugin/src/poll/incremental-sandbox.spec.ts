@@ -1,4 +1,4 @@
-import type { PollItem, StreamCheckpoints } from '@signal-connectors/connector-sdk';
+import type { StreamCheckpoints } from '@signal-connectors/connector-sdk';
 import { createTestContext, InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
 import { expect } from 'chai';
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
@@ -7,9 +7,9 @@ import type { QualysConnector } from '../qualys-connector.js';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { instanceConnector, pluginContainers } from '../test/plugin-container.js';
 import {
-    artifactsOf,
     checkpointsAfter,
     CONNECTOR_ID,
+    detectionKeys,
     drain,
     lastCheckpoint,
     runSummaryOf
@@ -18,16 +18,6 @@ import { toQualysTime } from '../model/qualys-time.js';
 
 const PASSWORD = 'Incr3mental-S3cret!pw';
 const OVERLAP_MS = 15 * 60_000;
-
-/** `hostId:UNIQUE_VULN_ID` of every finding delivered, sorted (duplicates kept, so they show). */
-function detectionKeys(batches: readonly PollItem[]): string[] {
-    return artifactsOf(batches, 'ocsf.vulnerability_finding')
-        .map(artifact => {
-            const data = artifact.data as { device: { uid: string }; finding_info: { uid_alt?: string } };
-            return `${data.device.uid}:${data.finding_info.uid_alt}`;
-        })
-        .sort();
-}
 
 /** The same keys for what the tenant says a request with `filter` must return. */
 function expectedKeys(sandbox: QualysSandbox, filter: Parameters<QualysSandbox['tenant']['expectedDetections']>[0]) {

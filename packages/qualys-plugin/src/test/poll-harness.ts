@@ -189,6 +189,16 @@ export function artifactsOf(items: readonly PollItem[], type?: string): Artifact
         .filter(artifact => type === undefined || artifact.type === type);
 }
 
+/** `hostId:UNIQUE_VULN_ID` of every finding delivered, sorted (duplicates kept, so they show). */
+export function detectionKeys(items: readonly PollItem[]): string[] {
+    return artifactsOf(items, 'ocsf.vulnerability_finding')
+        .map(artifact => {
+            const data = artifact.data as { device: { uid: string }; finding_info: { uid_alt?: string } };
+            return `${data.device.uid}:${data.finding_info.uid_alt}`;
+        })
+        .sort();
+}
+
 /** `hostId:qid` of every finding delivered, in order. */
 export function findingKeys(items: readonly PollItem[]): string[] {
     return artifactsOf(items, 'ocsf.vulnerability_finding').map(artifact => {
