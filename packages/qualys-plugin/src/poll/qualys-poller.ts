@@ -18,15 +18,15 @@ import {
     readCheckpoints
 } from './qualys-checkpoint.js';
 import { DEFAULT_TUNING, type PollTuning, type QualysPollApi, QualysPollRun } from './qualys-poll-run.js';
-import { pollScans } from './scans-stream.js';
+import { pollScans, startScanCollection } from './scans-stream.js';
 
 /**
  * One poll of a Qualys instance: its streams one after the other, each from its own checkpoint and isolated
  * from the others (`runStreams`: a stream that fails reports `failed` and the next one runs), then a run
  * summary. The KnowledgeBase refresh goes first, so that findings are enriched from fresh entries; the scan list
- * goes after the host detections, so that it never holds them back; the host reconciliation (when due) goes last,
- * so that it compares the host list with every host delivered so far. Streams the config turns off do not run. The run
- * summary goes out as the last batch of `host_detections` (with that stream's checkpoint unchanged), before its
+ * is fetched from the start, beside the other calls, and delivered after the host detections, so that it never
+ * holds them back; the host reconciliation (when due) goes last, so that it compares the host list with every
+ * host delivered so far. Streams the config turns off do not run. The run summary goes out as the last batch of `host_detections` (with that stream's checkpoint unchanged), before its
  * status, and lists how every stream ended.
  */
 export async function* pollQualys(
@@ -40,6 +40,8 @@ export async function* pollQualys(
     const start = readCheckpoints(checkpoints);
     const inherited = inheritedStreams(checkpoints).includes(QualysStream.knowledgeBase);
     const streams: StreamRun[] = [];
+    // Ends a scan list collection still under way when the poll ends before the scans stream's turn.
+    const stopScans = new AbortController();
     if (config.kbEnrichment) {
         streams.push({
             stream: QualysStream.knowledgeBase,
@@ -47,8 +49,11 @@ export async function* pollQualys(
         });
     } else run.skip(QualysStream.knowledgeBase);
     streams.push({ stream: QualysStream.hostDetections, poll: () => pollHostDetections(run, start.host_detections) });
-    if (config.scans) streams.push({ stream: QualysStream.scans, poll: () => pollScans(run, start.scans) });
-    else run.skip(QualysStream.scans);
+    if (config.scans) {
+        // Its calls start now, beside the other streams' calls; its artifacts still go out in its turn.
+        const scans = startScanCollection(run, start.scans, stopScans.signal);
+        streams.push({ stream: QualysStream.scans, poll: () => pollScans(run, scans) });
+    } else run.skip(QualysStream.scans);
     if (config.hostReconciliation) {
         streams.push({
             stream: QualysStream.hostReconciliation,
@@ -59,18 +64,22 @@ export async function* pollQualys(
 
     let detections: HostDetectionsCheckpoint = start.host_detections;
     let detectionsStatus: StreamStatus | undefined;
-    for await (const item of runStreams(streams, { signal: ctx.signal, logger: ctx.logger })) {
-        if (isStreamStatus(item)) {
-            run.recordStatus(item);
-            // Held back: the run summary still has to go out in this stream.
-            if (item.stream === QualysStream.hostDetections) {
-                detectionsStatus = item;
-                continue;
+    try {
+        for await (const item of runStreams(streams, { signal: ctx.signal, logger: ctx.logger })) {
+            if (isStreamStatus(item)) {
+                run.recordStatus(item);
+                // Held back: the run summary still has to go out in this stream.
+                if (item.stream === QualysStream.hostDetections) {
+                    detectionsStatus = item;
+                    continue;
+                }
+            } else if (item.stream === QualysStream.hostDetections) {
+                detections = item.checkpoint as HostDetectionsCheckpoint;
             }
-        } else if (item.stream === QualysStream.hostDetections) {
-            detections = item.checkpoint as HostDetectionsCheckpoint;
+            yield item;
         }
-        yield item;
+    } finally {
+        stopScans.abort();
     }
     // runStreams stops quietly between streams once aborted: a stopped poll sends no summary.
     ctx.signal.throwIfAborted();
