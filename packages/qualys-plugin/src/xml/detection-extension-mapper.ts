@@ -33,15 +33,16 @@ export function mapDetectionListElement(element: XmlElement, detection: Target, 
     if (values.length === 0) return false;
     const property = LIST_FIELDS.get(element.name);
     if (property !== undefined) {
-        detection[property] = [...((detection[property] as string[] | undefined) ?? []), ...values];
+        const existing = detection[property] as string[] | undefined;
+        if (existing === undefined) detection[property] = values;
+        else existing.push(...values);
         return true;
     }
     const [list, part] = ATTACK_FIELDS.get(element.name)!;
     const entries = ((detection[list] as QualysAttackId[] | undefined) ??= []);
-    values.forEach((value, index) => {
-        entries[index] = { ...entries[index], [part]: value };
-    });
-    detection[list] = entries;
+    for (let index = 0; index < values.length; index += 1) {
+        entries[index] = { ...entries[index], [part]: values[index] };
+    }
     return true;
 }
 
@@ -63,9 +64,16 @@ function childId(element: XmlElement): string | undefined {
     return id === undefined ? undefined : elementText(id);
 }
 
+/** The non-empty, trimmed parts of a comma-separated list (one per detection list element: kept cheap). */
 function splitList(text: string): string[] {
-    return text
-        .split(',')
-        .map(part => part.trim())
-        .filter(part => part !== '');
+    const parts: string[] = [];
+    let from = 0;
+    while (from <= text.length) {
+        const comma = text.indexOf(',', from);
+        const end = comma === -1 ? text.length : comma;
+        const part = text.slice(from, end).trim();
+        if (part !== '') parts.push(part);
+        from = end + 1;
+    }
+    return parts;
 }
