@@ -46,7 +46,9 @@ export function beginXml(ctx: ApiContext): ResponseStream {
     // (HTTP/1.0 clients cannot read chunked bodies; Node then delimits the body by closing the connection.)
     if (ctx.req.httpVersion !== '1.0') ctx.res.setHeader('Transfer-Encoding', 'chunked');
     ctx.record.status = 200;
-    return new ResponseStream(ctx.res, ctx.streamFault, undefined, ctx.bytesPerSec);
+    return new ResponseStream(ctx.res, ctx.streamFault, undefined, ctx.bytesPerSec, bytes => {
+        ctx.record.bodyBytes += bytes;
+    });
 }
 
 /** Sends a complete (small) XML document with a Content-Length. */

@@ -142,6 +142,12 @@ describe('HLD endpoint', () => {
         expect(sandbox.requests.last('hld')).to.include({ method: 'POST', hostsWritten: 3 });
     });
 
+    it('records the bytes of each body it streamed', async () => {
+        const res = await call(sandbox, HLD_PATH, { action: 'list', truncation_limit: 2 });
+        expect(res.status).to.equal(200);
+        expect(sandbox.requests.last('hld')?.bodyBytes).to.equal(Buffer.byteLength(res.body));
+    });
+
     it('writes the real document shape: DOCTYPE, CDATA, keep-alive and trailing comments, chunked encoding', async () => {
         const res = await call(sandbox, HLD_PATH, { action: 'list', truncation_limit: 0 });
         expect(res.headers.get('transfer-encoding')).to.equal('chunked');

@@ -28,6 +28,8 @@ export interface SandboxRequestRecord {
     completed: boolean;
     /** Milliseconds from arrival to the end of the response. */
     durationMs?: number;
+    /** Bytes of the streamed XML body handed to the socket so far (0 for answers sent whole, such as errors). */
+    bodyBytes: number;
 }
 
 /**
@@ -58,7 +60,8 @@ export class SandboxRequestLog {
             status: 0,
             hostsWritten: 0,
             records: 0,
-            completed: false
+            completed: false,
+            bodyBytes: 0
         };
         this.records.push(record);
         if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);

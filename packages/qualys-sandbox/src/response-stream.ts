@@ -31,12 +31,14 @@ export class ResponseStream {
      * @param fault optional reset/truncate fault to fire at a record boundary.
      * @param bytesPerSec optional pace: each chunk is handed over no sooner than this rate allows, as a server that
      *   produces its answer slower than the client reads it would (Qualys takes minutes per large page).
+     * @param onSent optional: told the UTF-8 size of each piece of the body as it is handed to the socket.
      */
     constructor(
         private readonly res: ServerResponse,
         private readonly fault?: StreamFault,
         private readonly chunkChars = DEFAULT_CHUNK_CHARS,
-        private readonly bytesPerSec?: number
+        private readonly bytesPerSec?: number,
+        private readonly onSent?: (bytes: number) => void
     ) {
         res.on('close', () => {
             if (!res.writableFinished) this.gone = true;
@@ -110,6 +112,7 @@ export class ResponseStream {
         this.parts = [];
         this.size = 0;
         this.charsWritten += chunk.length;
+        this.onSent?.(Buffer.byteLength(chunk));
         return chunk;
     }
 
