@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseBenchOptions } from './bench-options.js';
-import { checkTargets, renderReport, scenarioFigures, type ScenarioRuns } from './bench-report.js';
+import { checkTargets, paceBound, renderReport, scenarioFigures, type ScenarioRuns } from './bench-report.js';
 import { elapsedClock, formatMB, formatNumber, MB, median } from './bench-stats.js';
 import { measureProcess } from './measured-process.js';
 import { type PeerRun, parsePeerOutput, peerProblem } from './peer-run.js';
@@ -75,7 +75,9 @@ describe('ingestion benchmark helpers', () => {
             polls: [poll(2, 140), poll(4, 160), poll(5, 150)],
             peers: [peer(4), peer(4), peer(5)],
             refusals: [0, 0, 0],
-            peakHostDetectionCalls: [2, 2, 1]
+            peakHostDetectionCalls: [2, 2, 1],
+            hostDetectionBytes: [8e6, 8e6, 8e6],
+            peerHostDetectionBytes: [4e6, 4e6, 4e6]
         };
         const figures = scenarioFigures(runs);
         expect(figures.perSecond).to.equal(2500);
@@ -98,6 +100,9 @@ describe('ingestion benchmark helpers', () => {
         expect(report).to.contain('**1.00x** (1.00x–2.00x)');
         expect(report).to.contain('1 of 2 target checks met.');
         expect(report).to.contain('| host detection calls at once, at most | 2 |');
+        expect(report).to.contain('| host detection answer bytes per detection, our poll / peer | 800 / 400 |');
+        // 8 MB at 2 x 4 MB/s takes 1 s at least; the peer took 4 s: the pace allows 4x, no more.
+        expect(paceBound(figures, 4e6, 2).join(' ')).to.match(/takes at least 1\.0 s .* at most \*\*4\.00x\*\*/);
     });
 
     it("reads the peer's JSON line and says when its script is absent", () => {

@@ -14,6 +14,10 @@ export interface ScenarioRuns {
     refusals: number[];
     /** The most host detection calls the sandbox saw running at once during each of our polls. */
     peakHostDetectionCalls: number[];
+    /** Bytes of the host detection answers the sandbox sent during each of our polls... */
+    hostDetectionBytes: number[];
+    /** ...and during each run of the peer (empty when it did not run). */
+    peerHostDetectionBytes: number[];
 }
 
 /** Everything a benchmark run found. */
@@ -56,6 +60,12 @@ export interface ScenarioFigures {
     refusals: number;
     /** The most host detection calls that ran at once, over the runs. */
     peakHostDetectionCalls: number;
+    /** Host detection answer bytes per detection, our poll's and the peer's (what each asks Qualys for). */
+    responseBytesPerDetection: number;
+    peerResponseBytesPerDetection: number;
+    /** Host detection answer bytes of one run, our poll's and the peer's. */
+    responseBytes: number;
+    peerResponseBytes: number;
 }
 
 const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
@@ -86,7 +96,13 @@ export function scenarioFigures(runs: ScenarioRuns): ScenarioFigures {
         apiCalls: runs.polls[0]?.apiCalls ?? {},
         throttled: Math.max(0, ...runs.polls.map(run => run.throttled)),
         refusals: Math.max(0, ...runs.refusals),
-        peakHostDetectionCalls: Math.max(0, ...runs.peakHostDetectionCalls)
+        peakHostDetectionCalls: Math.max(0, ...runs.peakHostDetectionCalls),
+        responseBytesPerDetection: median(runs.polls.map((run, i) => runs.hostDetectionBytes[i] / run.detections)),
+        peerResponseBytesPerDetection: median(
+            runs.peers.map((run, i) => runs.peerHostDetectionBytes[i] / run.detections)
+        ),
+        responseBytes: median(runs.hostDetectionBytes),
+        peerResponseBytes: median(runs.peerHostDetectionBytes)
     };
 }
 
@@ -166,6 +182,10 @@ export function figuresTable(columns: readonly { title: string; figures: Scenari
         ['CPU seconds per million detections, our poll', f => formatNumber(f.cpuSecondsPerMillion, 1)],
         ['CPU seconds per million detections, peer', f => formatNumber(f.peerCpuSecondsPerMillion, 1)],
         ['output bytes per finding', f => formatNumber(f.bytesPerFinding)],
+        [
+            'host detection answer bytes per detection, our poll / peer',
+            f => `${formatNumber(f.responseBytesPerDetection)} / ${formatNumber(f.peerResponseBytesPerDetection)}`
+        ],
         ['API calls, our poll', f => calls(f.apiCalls)],
         ['409 answers met / concurrency refusals', f => `${f.throttled} / ${f.refusals}`],
         ['host detection calls at once, at most', f => String(f.peakHostDetectionCalls)]
@@ -230,10 +250,28 @@ export function renderReport(report: BenchReport): string {
             ''
         );
         out.push(figuresTable([{ title: `truncationLimit ${formatNumber(s.truncationLimit)}`, figures: slow }]));
-        out.push('');
+        out.push('', ...paceBound(slow, s.bytesPerSec, s.concurrencyLimit), '');
     }
     out.push(...targetsSection(checks));
     return out.join('\n');
+}
+
+/**
+ * What the server's pace alone allows on the slow server: our answers, read `concurrency` at a time at
+ * `bytesPerSec` each, against the peer's measured time. Our poll asks for more per detection than the peer (API
+ * 5.0 lists, QDS and its factors, tags, asset ids), so this bound can sit below a target.
+ */
+export function paceBound(figures: ScenarioFigures, bytesPerSec: number, concurrency: number): string[] {
+    if (!Number.isFinite(figures.peerResponseBytes) || figures.responseBytes <= 0) return [];
+    const ourFloorMs = (figures.responseBytes / (bytesPerSec * concurrency)) * 1000;
+    const peerFloorMs = (figures.peerResponseBytes / bytesPerSec) * 1000;
+    return [
+        `At ${formatMB(bytesPerSec, 0)}/s per answer, reading our poll's host detection answers ` +
+            `(${formatMB(figures.responseBytes, 0)}) takes at least ${formatSeconds(ourFloorMs)} with ${concurrency} ` +
+            `calls at once; the peer's (${formatMB(figures.peerResponseBytes, 0)}, one at a time) at least ` +
+            `${formatSeconds(peerFloorMs)}. Against the peer's measured ${formatSeconds(figures.peerWallMs)}, the ` +
+            `pace allows our poll at most **${formatTimes(figures.peerWallMs / ourFloorMs)}**.`
+    ];
 }
 
 /** The `## Targets` section of a benchmark report: a table of the checks with their verdicts, and a count. */

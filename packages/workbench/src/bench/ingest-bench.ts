@@ -48,7 +48,9 @@ async function measureScenario(
         polls: [],
         peers: [],
         refusals: [],
-        peakHostDetectionCalls: []
+        peakHostDetectionCalls: [],
+        hostDetectionBytes: [],
+        peerHostDetectionBytes: []
     }));
     for (let round = 1; round <= options.runs; round++) {
         for (const scenario of runs) {
@@ -59,6 +61,7 @@ async function measureScenario(
             const counts = await takeSandboxCounts(sandbox);
             scenario.refusals.push(counts.refusals);
             scenario.peakHostDetectionCalls.push(counts.peakHostDetectionCalls);
+            scenario.hostDetectionBytes.push(counts.hostDetectionBytes);
             scenario.polls.push(poll);
             // The output is gigabytes: only its size was needed.
             if (!options.keepTemp) await rm(join(workDir, 'data'), { recursive: true, force: true });
@@ -66,6 +69,7 @@ async function measureScenario(
             if (peerScript !== undefined) {
                 const peer = await runPeer(peerScript, sandbox, limit, temp, RUN_TIMEOUT_MS);
                 scenario.peers.push(peer);
+                scenario.peerHostDetectionBytes.push((await takeSandboxCounts(sandbox)).hostDetectionBytes);
                 peerText = `; peer ${formatSeconds(peer.wallMs)}, ${formatNumber(peer.detections / (peer.wallMs / 1000))}/s`;
             }
             log(

@@ -107,16 +107,21 @@ export interface SandboxCounts {
     refusals: number;
     /** Most host detection calls that ran at once. */
     peakHostDetectionCalls: number;
+    /** Bytes of the host detection answers the sandbox sent. */
+    hostDetectionBytes: number;
 }
 
 /**
- * The sandbox's count of answers refused for concurrency (409, code 1960) and the most host detection calls that
- * ran at once, since the last call; then clears its request log and limits for the next run.
+ * The sandbox's count of answers refused for concurrency (409, code 1960), the most host detection calls that
+ * ran at once and the bytes of the host detection answers, since the last call; then clears its request log and
+ * limits for the next run.
  */
 export async function takeSandboxCounts(sandbox: { url: string }): Promise<SandboxCounts> {
     const records = (await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as {
+        endpoint: string;
         status: number;
         code?: number;
+        bodyBytes?: number;
     }[];
     const limits = (await (await fetch(`${sandbox.url}/__sandbox/limits`)).json()) as {
         hld: { peakRunning: number };
@@ -125,6 +130,9 @@ export async function takeSandboxCounts(sandbox: { url: string }): Promise<Sandb
     await fetch(`${sandbox.url}/__sandbox/limits`, { method: 'DELETE' });
     return {
         refusals: records.filter(record => record.status === 409 && record.code === 1960).length,
-        peakHostDetectionCalls: limits.hld.peakRunning
+        peakHostDetectionCalls: limits.hld.peakRunning,
+        hostDetectionBytes: records
+            .filter(record => record.endpoint === 'hld')
+            .reduce((sum, record) => sum + (record.bodyBytes ?? 0), 0)
     };
 }
