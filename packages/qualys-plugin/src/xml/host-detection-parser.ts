@@ -10,11 +10,11 @@ import {
     truncatedHostDetections
 } from './host-detection-errors.js';
 import { mapHost } from './host-detection-mapper.js';
-import { MAX_SAX_WRITE, xmlPosition } from './sax-input.js';
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
 import { childText } from './child-text.js';
 import { elementText, type XmlElement } from './xml-element.js';
 import { HOST_DETECTION_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
+import { MAX_WRITE_CHARS } from './xml-tokenizer.js';
 import { type CollectedElement, XmlRecordRouter } from './xml-record-router.js';
 
 
@@ -70,9 +70,9 @@ export class HostDetectionParser extends XmlRecordRouter {
         try {
             for (let chunk = await this.read(iterator); chunk !== undefined; chunk = await this.read(iterator)) {
                 const text = this.input.decode(chunk);
-                // Large chunks go to the parser in slices, so one write never completes more than a few hosts.
-                for (let offset = 0; offset < text.length; offset += MAX_SAX_WRITE) {
-                    this.write(text.length <= MAX_SAX_WRITE ? text : text.slice(offset, offset + MAX_SAX_WRITE));
+                // Large chunks go to the tokenizer in slices, so one write never completes more than a few hosts.
+                for (let offset = 0; offset < text.length; offset += MAX_WRITE_CHARS) {
+                    this.write(text.length <= MAX_WRITE_CHARS ? text : text.slice(offset, offset + MAX_WRITE_CHARS));
                     yield* this.drain();
                 }
             }
@@ -118,13 +118,10 @@ export class HostDetectionParser extends XmlRecordRouter {
             // Whatever follows a complete document (comments, stray bytes) cannot change what was read.
             if (!this.rootClosed) this.failure ??= failure;
         }
-        // The guard stops handing out text where the document broke a bound: that is where it failed.
-        const refused = this.input.failure;
-        if (refused !== undefined && !this.rootClosed) this.failure ??= this.limitFailure(refused);
     }
 
     private limitFailure(error: XmlLimitError): ConnectorError {
-        return outsideLimits(error.message, xmlPosition(this.parser), this.result.hostCount);
+        return outsideLimits(error.message, this.position(), this.result.hostCount);
     }
 
     private checkComplete(): void {
@@ -140,7 +137,7 @@ export class HostDetectionParser extends XmlRecordRouter {
 
     protected parseFailure(reason: string): Error {
         if (this.rootName === undefined) return notHostDetectionDocument('not XML');
-        return malformedHostDetections(xmlPosition(this.parser), this.result.hostCount, reason);
+        return malformedHostDetections(this.position(), this.result.hostCount, reason);
     }
 
     protected override onRootClosed(): void {

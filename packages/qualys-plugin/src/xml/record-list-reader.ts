@@ -1,10 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ConnectorError } from '@signal-connectors/connector-sdk';
-import { MAX_SAX_WRITE, xmlPosition } from './sax-input.js';
 import { SIMPLE_RETURN_ROOTS, simpleReturnFromElement, simpleReturnToError } from './simple-return.js';
 import { elementText, type XmlElement } from './xml-element.js';
 import { RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 import { type CollectedElement, type RecordRouteNames, XmlRecordRouter } from './xml-record-router.js';
+import { MAX_WRITE_CHARS } from './xml-tokenizer.js';
 
 /** The element names of a record list response (e.g. `KNOWLEDGE_BASE_VULN_LIST_OUTPUT`, `VULN_LIST`, `VULN`). */
 export interface RecordListNames extends RecordRouteNames {
@@ -18,7 +18,7 @@ export interface RecordListTrailer {
     warningUrl?: string;
 }
 
-/** Thrown from the parser's handlers to stop at a failure; carries it out of saxes. */
+/** Thrown from the tokenizer's handlers to stop at a failure; carries it out of the tokenizer. */
 class Stop extends Error {
     constructor(readonly failure: ConnectorError) {
         super(failure.message);
@@ -58,18 +58,18 @@ class RecordListReader extends XmlRecordRouter {
     }
 
     async read(xml: string): Promise<RecordListTrailer> {
-        for (let offset = 0; offset < xml.length; offset += MAX_SAX_WRITE) {
-            this.write(this.input.decode(xml.slice(offset, offset + MAX_SAX_WRITE)));
+        for (let offset = 0; offset < xml.length; offset += MAX_WRITE_CHARS) {
+            this.write(this.input.decode(xml.slice(offset, offset + MAX_WRITE_CHARS)));
             if (this.rootClosed) break;
             // A turn of the event loop per slice: the admin API and the other polls keep running meanwhile.
-            if (offset + MAX_SAX_WRITE < xml.length) await nextTurn();
+            if (offset + MAX_WRITE_CHARS < xml.length) await nextTurn();
         }
         if (!this.rootClosed) this.write(this.input.end());
         if (this.rootName === undefined) {
             throw this.notDocument(xml.trim() === '' ? 'empty body' : 'not XML');
         }
         if (!this.rootClosed) {
-            throw this.malformed(xmlPosition(this.parser), 'the document ended before its root element closed');
+            throw this.malformed(this.position(), 'the document ended before its root element closed');
         }
         return this.trailer;
     }
@@ -82,8 +82,6 @@ class RecordListReader extends XmlRecordRouter {
             if (error instanceof XmlLimitError) throw this.refused(error);
             throw error;
         }
-        const refused = this.input.failure;
-        if (refused !== undefined && !this.rootClosed) throw this.refused(refused);
     }
 
     protected acceptRoot(name: string): void {
@@ -94,7 +92,7 @@ class RecordListReader extends XmlRecordRouter {
 
     protected parseFailure(reason: string): Error {
         if (this.rootName === undefined) return new Stop(this.notDocument('not XML'));
-        return new Stop(this.malformed(xmlPosition(this.parser), reason));
+        return new Stop(this.malformed(this.position(), reason));
     }
 
     protected complete(collected: CollectedElement, element: XmlElement): void {
@@ -134,7 +132,7 @@ class RecordListReader extends XmlRecordRouter {
     private refused(error: XmlLimitError): ConnectorError {
         return new ConnectorError(
             'protocol',
-            `refused the ${this.list.document} response at ${xmlPosition(this.parser)}: ${error.message}`,
+            `refused the ${this.list.document} response at ${this.position()}: ${error.message}`,
             {
                 hint:
                     'Qualys never sends this; the call is made again. If it persists, check what sits between the ' +

@@ -1,12 +1,7 @@
 import type { UnmappedFields } from '../model/index.js';
-import {
-    ChunkDecoder,
-    createXmlParser,
-    isRecoverableXmlError,
-    MISMATCHED_CLOSE_TAG,
-    xmlErrorReason
-} from './sax-input.js';
+import { ChunkDecoder } from './chunk-decoder.js';
 import { RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
+import { XmlSyntaxError, XmlTokenizer } from './xml-tokenizer.js';
 
 /** A parsed element: just enough of XML to map Qualys records. */
 export interface XmlElement {
@@ -71,7 +66,7 @@ export class XmlTreeBuilder {
 
     /**
      * Text or CDATA: adjacent pieces concatenate, which rejoins a `]]>` split across two CDATA sections.
-     * `cutFrom` is the length of the piece as sent when it reached the parser cut already (see `TokenLengthGuard`).
+     * `cutFrom` is the length of the piece as sent when the tokenizer cut it already (see `XmlTokenizer`).
      */
     text(text: string, cutFrom?: number): void {
         const current = this.stack[this.stack.length - 1];
@@ -209,7 +204,7 @@ export function keepUnmapped(target: UnmappedFields, element: XmlElement): void 
     if (value !== undefined) addUnmapped(target, element.name, value);
 }
 
-/** Thrown from parser handlers to end a synchronous parse early. */
+/** Thrown from tokenizer handlers to end a synchronous parse early. */
 class StopParsing extends Error {}
 
 /**
@@ -219,82 +214,64 @@ class StopParsing extends Error {}
  * anything else returns undefined.
  */
 export function parseSmallDocument(xml: string, roots: readonly string[]): XmlElement | undefined {
-    const parser = createXmlParser();
-    const input = new ChunkDecoder();
     const builder = new XmlTreeBuilder();
     let accepted = false;
-    let hasAttributes = false;
     let complete: XmlElement | undefined;
-    // A close takes effect at the next event, so a mismatched close tag (reported, then failed) closes nothing.
-    let closePending = false;
-    const settleClose = (): void => {
-        closePending = false;
-        const element = builder.close();
-        if (builder.depth === 0) {
-            complete = element;
-            throw new StopParsing();
-        }
-    };
-    const text = (text: string): void => {
-        if (closePending) settleClose();
-        builder.text(text);
-    };
-    parser.on('opentagstart', tag => {
-        if (closePending) settleClose();
-        if (!accepted) {
-            accepted = roots.includes(tag.name);
+    const tokenizer = new XmlTokenizer({
+        root(name) {
+            accepted = roots.includes(name);
             if (!accepted) throw new StopParsing();
+        },
+        openTag(name, attributes) {
+            if (builder.depth >= RECORD_LIST_LIMITS.maxDepth) throw new StopParsing();
+            builder.open(name, attributes);
+        },
+        text(value) {
+            builder.text(value);
+        },
+        closeTag() {
+            const element = builder.close();
+            if (builder.depth === 0) {
+                complete = element;
+                throw new StopParsing();
+            }
         }
     });
-    parser.on('attribute', () => {
-        hasAttributes = true;
-    });
-    parser.on('opentag', tag => {
-        if (builder.depth >= RECORD_LIST_LIMITS.maxDepth) throw new StopParsing();
-        builder.open(tag.name, hasAttributes ? tag.attributes : undefined);
-        hasAttributes = false;
-    });
-    parser.on('text', text);
-    parser.on('cdata', text);
-    parser.on('closetag', () => {
-        if (closePending) settleClose();
-        closePending = true;
-    });
-    parser.on('error', error => {
-        const reason = xmlErrorReason(error);
-        if (isRecoverableXmlError(reason)) return;
-        if (reason === MISMATCHED_CLOSE_TAG) closePending = false;
-        else if (closePending) settleClose();
-        throw new StopParsing();
-    });
+    const input = new ChunkDecoder();
     try {
-        parser.write(input.decode(xml) + input.end());
-        if (closePending) settleClose();
-        parser.close();
+        tokenizer.write(input.decode(xml) + input.end());
     } catch (error) {
         // A document past the bounds is read as far as they allow, like a malformed one.
-        if (!(error instanceof StopParsing) && !(error instanceof XmlLimitError)) throw error;
+        if (!(error instanceof StopParsing || error instanceof XmlSyntaxError || error instanceof XmlLimitError)) {
+            throw error;
+        }
     }
     if (!accepted) return undefined;
     return complete ?? builder.root;
 }
 
-/** The name of a document's root element, read without parsing further; undefined when there is none. */
+/** The name of a document's root element, read without parsing further; undefined when there is none (yet). */
 export function documentRootName(xml: string): string | undefined {
-    const parser = createXmlParser();
     let root: string | undefined;
-    parser.on('opentagstart', tag => {
-        root = tag.name;
+    const stop = (): never => {
         throw new StopParsing();
+    };
+    const tokenizer = new XmlTokenizer({
+        root(name) {
+            root = name;
+            stop();
+        },
+        openTag: stop,
+        text: stop,
+        closeTag: stop
     });
-    parser.on('error', error => {
-        if (!isRecoverableXmlError(xmlErrorReason(error))) throw new StopParsing();
-    });
+    tokenizer.collectText = false;
     try {
-        // Only the prolog is read, where nothing needs the repairs of a ChunkDecoder.
-        parser.write(xml);
+        tokenizer.write(xml);
     } catch (error) {
-        if (!(error instanceof StopParsing)) throw error;
+        if (!(error instanceof StopParsing || error instanceof XmlSyntaxError || error instanceof XmlLimitError)) {
+            throw error;
+        }
     }
     return root;
 }

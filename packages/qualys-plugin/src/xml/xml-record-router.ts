@@ -1,13 +1,7 @@
-import {
-    ChunkDecoder,
-    createXmlParser,
-    isRecoverableXmlError,
-    MISMATCHED_CLOSE_TAG,
-    xmlErrorReason,
-    type XmlParser
-} from './sax-input.js';
+import { ChunkDecoder } from './chunk-decoder.js';
 import { type XmlElement, XmlTreeBuilder } from './xml-element.js';
 import { XmlLimitError, type XmlLimits } from './xml-limits.js';
+import { type XmlTokenHandler, XmlSyntaxError, XmlTokenizer } from './xml-tokenizer.js';
 
 /** The element names that place the records of a Qualys list response: `<ROOT><RESPONSE><LIST><ITEM/>…`. */
 export interface RecordRouteNames {
@@ -29,19 +23,16 @@ type Route = 'descend' | 'skip' | CollectedElement;
 
 /**
  * Walks a Qualys list response, `<ROOT><RESPONSE><DATETIME/><LIST><ITEM/>…</LIST><WARNING/></RESPONSE></ROOT>`, as
- * saxes reads it: each record (and the DATETIME, the WARNING, or the root of an error document) is built as an
- * {@link XmlElement} tree and handed to {@link complete} when it closes; request echoes and unknown blocks are
- * skipped without their text ever being gathered. Only the record being read is held. Bounded by its
- * {@link XmlLimits} (depth here, value and record sizes in the tree builder, tokens in the {@link ChunkDecoder}).
- *
- * saxes reports a close tag first and fails on a name that does not match the open element just after. A close
- * therefore takes effect at the next event (or the end of the write), and a mismatch cancels it: a record is never
- * completed by a close tag that turns out to be wrong.
+ * the {@link XmlTokenizer} reads it: each record (and the DATETIME, the WARNING, or the root of an error document) is
+ * built as an {@link XmlElement} tree and handed to {@link complete} when it closes; request echoes and unknown
+ * blocks are skipped without their text ever being sliced out. Only the record being read is held. Bounded by its
+ * {@link XmlLimits} (depth here, value and record sizes in the tree builder, tokens in the tokenizer). A close tag
+ * that does not match is an error before it closes anything: a record is never completed by a wrong close tag.
  */
-export abstract class XmlRecordRouter {
-    protected readonly parser: XmlParser = createXmlParser();
+export abstract class XmlRecordRouter implements XmlTokenHandler {
+    protected readonly tokenizer: XmlTokenizer;
     /** Turns body chunks into text for {@link writeText}. */
-    protected readonly input: ChunkDecoder;
+    protected readonly input = new ChunkDecoder();
     /** The root element's name, once it opened. */
     protected rootName: string | undefined;
     /** Set once the root element closed: the document is complete. */
@@ -51,31 +42,20 @@ export abstract class XmlRecordRouter {
     private readonly path: string[] = [];
     private collectingNow: CollectedElement | undefined;
     private skipDepth = 0;
-    /** A close tag reported but not applied yet. */
-    private closePending = false;
-    /** Whether the tag being read has attributes: saxes reports each before the tag. */
-    private tagHasAttributes = false;
-
-    /** Reports text and CDATA to the element being collected; detached while content is skipped. */
-    private readonly onText = (text: string): void => {
-        if (this.closePending) this.settleClose();
-        if (this.collectingNow === undefined) return;
-        this.builder.text(text, this.input.takeCut(this.parser.position)?.originalLength);
-    };
 
     constructor(
         private readonly names: RecordRouteNames,
         protected readonly limits: XmlLimits
     ) {
-        this.input = new ChunkDecoder(limits);
+        this.tokenizer = new XmlTokenizer(this, limits);
+        this.tokenizer.collectText = false;
         this.builder = new XmlTreeBuilder(limits);
-        this.attachHandlers();
     }
 
     /** Checks the root's name when it opens (before its attributes are read); throws to refuse the document. */
     protected abstract acceptRoot(name: string): void;
 
-    /** The error to throw for XML saxes cannot read (`reason`); {@link rootName} is unset when it is not XML at all. */
+    /** The error to throw for XML that is not well-formed (`reason`); {@link rootName} is unset when it is not XML. */
     protected abstract parseFailure(reason: string): Error;
 
     /** An element collected whole, now closed. */
@@ -89,47 +69,32 @@ export abstract class XmlRecordRouter {
         return this.collectingNow;
     }
 
-    /** Hands text to saxes, then applies a close tag still pending at its end. Errors of the handlers propagate. */
+    /** `line 83, column 29`: where the tokenizer is, for messages. */
+    protected position(): string {
+        return this.tokenizer.position();
+    }
+
+    /**
+     * Hands text to the tokenizer. XML that is not well-formed throws {@link parseFailure}; an {@link XmlLimitError}
+     * and errors of the handlers propagate.
+     */
     protected writeText(text: string): void {
-        if (text !== '') this.parser.write(text);
-        if (this.closePending) this.settleClose();
+        try {
+            this.tokenizer.write(text);
+        } catch (error) {
+            if (error instanceof XmlSyntaxError) throw this.parseFailure(error.reason);
+            throw error;
+        }
     }
 
-    private attachHandlers(): void {
-        const parser = this.parser;
-        parser.on('opentagstart', tag => {
-            if (this.closePending) this.settleClose();
-            // Checked before attributes are read: an HTML page fails on its root, not on an unquoted attribute.
-            if (this.rootName === undefined) {
-                this.rootName = tag.name;
-                this.acceptRoot(tag.name);
-            }
-        });
-        // Most tags have no attributes; the flag spares looking into an empty object for every one of them.
-        parser.on('attribute', () => {
-            this.tagHasAttributes = true;
-        });
-        parser.on('opentag', tag => {
-            const attributes = this.tagHasAttributes ? tag.attributes : undefined;
-            this.tagHasAttributes = false;
-            this.open(tag.name, attributes);
-        });
-        parser.on('closetag', () => {
-            if (this.closePending) this.settleClose();
-            this.closePending = true;
-        });
-        parser.on('text', this.onText);
-        parser.on('cdata', this.onText);
-        parser.on('error', error => {
-            const reason = xmlErrorReason(error);
-            if (isRecoverableXmlError(reason)) return;
-            if (reason === MISMATCHED_CLOSE_TAG) this.closePending = false;
-            else if (this.closePending) this.settleClose();
-            throw this.parseFailure(reason);
-        });
+    /** @internal tokenizer event */
+    root(name: string): void {
+        this.rootName = name;
+        this.acceptRoot(name);
     }
 
-    private open(name: string, attributes: Record<string, string> | undefined): void {
+    /** @internal tokenizer event */
+    openTag(name: string, attributes: Record<string, string> | undefined): void {
         if (this.path.length + this.skipDepth + this.builder.depth >= this.limits.maxDepth) {
             throw new XmlLimitError('depth', `elements nested deeper than ${this.limits.maxDepth} levels`);
         }
@@ -140,10 +105,37 @@ export abstract class XmlRecordRouter {
         }
         const route = this.route(name);
         if (route === 'descend') this.path.push(name);
-        else if (route === 'skip') this.startSkipping();
+        else if (route === 'skip') this.skipDepth = 1;
         else {
             this.collectingNow = route;
+            this.tokenizer.collectText = true;
             this.builder.open(name, attributes);
+        }
+    }
+
+    /** @internal tokenizer event */
+    text(value: string, cutFrom: number | undefined): void {
+        if (this.collectingNow !== undefined) this.builder.text(value, cutFrom);
+    }
+
+    /** @internal tokenizer event */
+    closeTag(): void {
+        if (this.collectingNow !== undefined) {
+            const element = this.builder.close();
+            if (this.builder.depth > 0) return;
+            const collected = this.collectingNow;
+            this.collectingNow = undefined;
+            this.tokenizer.collectText = false;
+            return this.complete(collected, element);
+        }
+        if (this.skipDepth > 0) {
+            this.skipDepth -= 1;
+            return;
+        }
+        this.path.pop();
+        if (this.path.length === 0) {
+            this.rootClosed = true;
+            this.onRootClosed();
         }
     }
 
@@ -152,8 +144,6 @@ export abstract class XmlRecordRouter {
         const { root, list, item } = this.names;
         switch (this.path[this.path.length - 1]) {
             case undefined:
-                // A second root (two documents in one body) is not read: the first one is the response.
-                if (this.rootClosed) return 'skip';
                 return name === root ? 'descend' : 'error';
             case root:
                 return name === 'RESPONSE' ? 'descend' : 'skip';
@@ -165,38 +155,5 @@ export abstract class XmlRecordRouter {
             default:
                 return 'skip';
         }
-    }
-
-    private settleClose(): void {
-        this.closePending = false;
-        if (this.collectingNow !== undefined) {
-            const element = this.builder.close();
-            if (this.builder.depth > 0) return;
-            const collected = this.collectingNow;
-            this.collectingNow = undefined;
-            return this.complete(collected, element);
-        }
-        if (this.skipDepth > 0) {
-            this.skipDepth -= 1;
-            if (this.skipDepth === 0) this.stopSkipping();
-            return;
-        }
-        this.path.pop();
-        if (this.path.length === 0) {
-            this.rootClosed = true;
-            this.onRootClosed();
-        }
-    }
-
-    /** Skipped content is not even gathered by saxes: without a text handler it drops text as it reads it. */
-    private startSkipping(): void {
-        this.skipDepth = 1;
-        this.parser.off('text');
-        this.parser.off('cdata');
-    }
-
-    private stopSkipping(): void {
-        this.parser.on('text', this.onText);
-        this.parser.on('cdata', this.onText);
     }
 }

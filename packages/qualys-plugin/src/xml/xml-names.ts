@@ -1,0 +1,112 @@
+/*
+ * XML 1.0 (fifth edition) names, and a table that hands out each distinct element or attribute name as one string:
+ * a host detection page repeats a few dozen names millions of times, and slicing each occurrence out of the input
+ * would allocate a string per tag.
+ */
+
+/** 1 for the ASCII characters that may start a name, 2 for those that may only continue one. */
+const ASCII_NAME = new Uint8Array(128);
+for (let code = 0; code < 128; code += 1) {
+    const char = String.fromCharCode(code);
+    if (/[A-Za-z_:]/.test(char)) ASCII_NAME[code] = 1;
+    else if (/[0-9.-]/.test(char)) ASCII_NAME[code] = 2;
+}
+
+/** The XML `NameStartChar` production for a code point (astral ones included). */
+export function isNameStartChar(code: number): boolean {
+    if (code < 128) return ASCII_NAME[code] === 1;
+    return (
+        (code >= 0xc0 && code <= 0xd6) ||
+        (code >= 0xd8 && code <= 0xf6) ||
+        (code >= 0xf8 && code <= 0x2ff) ||
+        (code >= 0x370 && code <= 0x37d) ||
+        (code >= 0x37f && code <= 0x1fff) ||
+        code === 0x200c ||
+        code === 0x200d ||
+        (code >= 0x2070 && code <= 0x218f) ||
+        (code >= 0x2c00 && code <= 0x2fef) ||
+        (code >= 0x3001 && code <= 0xd7ff) ||
+        (code >= 0xf900 && code <= 0xfdcf) ||
+        (code >= 0xfdf0 && code <= 0xfffd) ||
+        (code >= 0x10000 && code <= 0xeffff)
+    );
+}
+
+/** The XML `NameChar` production for a code point. */
+export function isNameChar(code: number): boolean {
+    if (code < 128) return ASCII_NAME[code] !== 0;
+    return (
+        isNameStartChar(code) || code === 0xb7 || (code >= 0x300 && code <= 0x36f) || code === 0x203f || code === 0x2040
+    );
+}
+
+/** The code point at `index` of `text`, reading a surrogate pair as one. */
+export function codePointAt(text: string, index: number): number {
+    const code = text.charCodeAt(index);
+    if (code < 0xd800 || code > 0xdbff) return code;
+    const low = text.charCodeAt(index + 1);
+    return low >= 0xdc00 && low <= 0xdfff ? 0x10000 + (code - 0xd800) * 0x400 + (low - 0xdc00) : code;
+}
+
+/**
+ * Where the name that starts at `from` ends: the first index that is not a name character (the end of `text` when
+ * the name may go on in the next chunk). The first character is not checked: the caller has.
+ */
+export function nameEnd(text: string, from: number): number {
+    const length = text.length;
+    let index = from;
+    while (index < length) {
+        const code = text.charCodeAt(index);
+        if (code < 128) {
+            if (ASCII_NAME[code] === 0) return index;
+            index += 1;
+        } else {
+            // Half a surrogate pair at the end: the name may go on in the next chunk.
+            if (code >= 0xd800 && code <= 0xdbff && index + 1 === length) return length;
+            const point = codePointAt(text, index);
+            if (!isNameChar(point)) return index;
+            index += point > 0xffff ? 2 : 1;
+        }
+    }
+    return length;
+}
+
+/** Slots of a {@link NameTable}: a power of two, twice the names it keeps. */
+const SLOTS = 2048;
+const MAX_NAMES = SLOTS / 2;
+
+/**
+ * Hands out one string per distinct name: a name read again is compared in place and the kept string returned.
+ * Past {@link MAX_NAMES} distinct names (not a Qualys document) new names are sliced each time, so the table
+ * stays small whatever the input.
+ */
+export class NameTable {
+    private readonly names: string[] = new Array<string>(SLOTS).fill('');
+    private count = 0;
+
+    /** The name `text[from, to)`, as a kept string when possible. */
+    name(text: string, from: number, to: number): string {
+        const length = to - from;
+        let hash = length;
+        for (let index = from; index < to; index += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
+        let slot = hash & (SLOTS - 1);
+        for (let kept = this.names[slot]; kept !== ''; kept = this.names[slot]) {
+            if (kept.length === length && sameText(kept, text, from)) return kept;
+            slot = (slot + 1) & (SLOTS - 1);
+        }
+        const name = text.slice(from, to);
+        if (this.count < MAX_NAMES) {
+            this.names[slot] = name;
+            this.count += 1;
+        }
+        return name;
+    }
+}
+
+/** True when `text` holds `name` at `from` (the caller knows it fits). */
+function sameText(name: string, text: string, from: number): boolean {
+    for (let index = 0; index < name.length; index += 1) {
+        if (name.charCodeAt(index) !== text.charCodeAt(from + index)) return false;
+    }
+    return true;
+}
