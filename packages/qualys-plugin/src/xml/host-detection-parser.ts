@@ -71,9 +71,14 @@ export class HostDetectionParser extends XmlRecordRouter {
             for (let chunk = await this.read(iterator); chunk !== undefined; chunk = await this.read(iterator)) {
                 const text = this.input.decode(chunk);
                 // Large chunks go to the tokenizer in slices, so one write never completes more than a few hosts.
-                for (let offset = 0; offset < text.length; offset += MAX_WRITE_CHARS) {
-                    this.write(text.length <= MAX_WRITE_CHARS ? text : text.slice(offset, offset + MAX_WRITE_CHARS));
+                if (text.length <= MAX_WRITE_CHARS) {
+                    this.write(text, this.input.newlines);
                     yield* this.drain();
+                } else {
+                    for (let offset = 0; offset < text.length; offset += MAX_WRITE_CHARS) {
+                        this.write(text.slice(offset, offset + MAX_WRITE_CHARS));
+                        yield* this.drain();
+                    }
                 }
             }
             exhausted = true;
@@ -104,14 +109,14 @@ export class HostDetectionParser extends XmlRecordRouter {
         }
     }
 
-    private write(text: string): void {
+    private write(text: string, newlines = -1): void {
         if (this.failure !== undefined || this.ignoreRest) return;
         if (this.collecting === 'error' && (this.errorDocumentChars += text.length) > MAX_ERROR_DOCUMENT_CHARS) {
             this.failure = oversizedErrorDocument();
             return;
         }
         try {
-            this.writeText(text);
+            this.writeText(text, newlines);
         } catch (error) {
             const failure = error instanceof XmlLimitError ? this.limitFailure(error) : error;
             if (!ConnectorError.is(failure)) throw error;

@@ -71,6 +71,20 @@ export function nameEnd(text: string, from: number): number {
     return length;
 }
 
+/**
+ * True when the name at `at` in `text` is `name`: the same characters, followed by one that ends a name (a
+ * non-ASCII one is left to the full reading). The quick way to read an expected name.
+ */
+export function isNameAt(text: string, at: number, name: string): boolean {
+    const end = at + name.length;
+    if (end >= text.length) return false;
+    for (let index = 0; index < name.length; index += 1) {
+        if (name.charCodeAt(index) !== text.charCodeAt(at + index)) return false;
+    }
+    const after = text.charCodeAt(end);
+    return after < 128 && ASCII_NAME[after] === 0;
+}
+
 /** Slots of a {@link NameTable}: a power of two, twice the names it keeps. */
 const SLOTS = 2048;
 const MAX_NAMES = SLOTS / 2;
@@ -84,6 +98,11 @@ export class NameTable {
     private readonly names: string[] = new Array<string>(SLOTS).fill('');
     private count = 0;
 
+    /** Whether every name read from now on is kept: false once the table is full. */
+    get keeping(): boolean {
+        return this.count < MAX_NAMES;
+    }
+
     /** The name `text[from, to)`, as a kept string when possible. */
     name(text: string, from: number, to: number): string {
         const length = to - from;
@@ -94,8 +113,10 @@ export class NameTable {
             if (kept.length === length && sameText(kept, text, from)) return kept;
             slot = (slot + 1) & (SLOTS - 1);
         }
-        const name = text.slice(from, to);
+        let name = text.slice(from, to);
         if (this.count < MAX_NAMES) {
+            // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
+            name = name.split('').join('');
             this.names[slot] = name;
             this.count += 1;
         }

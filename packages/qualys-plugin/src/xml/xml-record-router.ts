@@ -75,12 +75,12 @@ export abstract class XmlRecordRouter implements XmlTokenHandler {
     }
 
     /**
-     * Hands text to the tokenizer. XML that is not well-formed throws {@link parseFailure}; an {@link XmlLimitError}
+     * Hands text to the tokenizer (`newlines`: its line feeds, when counted already). XML that is not well-formed throws {@link parseFailure}; an {@link XmlLimitError}
      * and errors of the handlers propagate.
      */
-    protected writeText(text: string): void {
+    protected writeText(text: string, newlines = -1): void {
         try {
-            this.tokenizer.write(text);
+            this.tokenizer.write(text, newlines);
         } catch (error) {
             if (error instanceof XmlSyntaxError) throw this.parseFailure(error.reason);
             throw error;

@@ -1,4 +1,4 @@
-import { codePointAt, isNameStartChar, NameTable, nameEnd } from './xml-names.js';
+import { codePointAt, isNameAt, isNameStartChar, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
@@ -73,6 +73,9 @@ export class XmlTokenizer {
     private readonly maxRun: number;
     private readonly maxMarkup: number;
     private readonly names = new NameTable();
+    /** Element name -> the name of the element opened after it, last time. */
+    private readonly successors = new Map<string, string>();
+    private lastOpened = '';
     /** Names of the open elements. */
     private readonly open: string[] = [];
     /** What is being read: the rest of the last chunk after what was consumed, then the new one. */
@@ -100,6 +103,8 @@ export class XmlTokenizer {
     /** The next `&` and carriage return in the buffer at or after the last search; -1 before the first. */
     private nextAmpersand = -1;
     private nextCarriageReturn = -1;
+    /** Line feeds in the buffer; -1 when not counted. */
+    private bufferNewlines = 0;
     /** Lines before the buffer, and where the line the buffer starts in began (relative to the buffer, <= 0). */
     private linesBefore = 0;
     private lineStart = 0;
@@ -123,13 +128,14 @@ export class XmlTokenizer {
     }
 
     /**
-     * Reads the next piece of the document. Throws an {@link XmlSyntaxError} or {@link XmlLimitError} where the
-     * document goes wrong, and whatever a handler throws; after that it throws the same error again.
+     * Reads the next piece of the document; `newlines` is the number of line feeds in it, when the caller counted
+     * them already. Throws an {@link XmlSyntaxError} or {@link XmlLimitError} where the document goes wrong, and
+     * whatever a handler throws; after that it throws the same error again.
      */
-    write(text: string): void {
+    write(text: string, newlines = -1): void {
         if (this.failure !== undefined) throw this.failure;
         if (text === '') return;
-        this.take(text);
+        this.take(text, newlines);
         try {
             // A tag cut short cannot end before a '>': no need to read it again until one came.
             if (this.heldMarkup !== undefined && !text.includes('>')) {
@@ -162,18 +168,19 @@ export class XmlTokenizer {
         return `line ${line}, column ${column}`;
     }
 
-    /** Drops what was consumed from the buffer, counting its lines, and appends `text`. */
-    private take(text: string): void {
+    /** Drops what was consumed from the buffer, counting its lines, and appends `text` (`newlines`: its line feeds). */
+    private take(text: string, newlines: number): void {
         const { buffer, resume } = this;
+        const held = resume < buffer.length ? countNewlines(buffer, resume, buffer.length) : 0;
         if (resume > 0) {
-            let last = -1;
-            for (let newline = buffer.indexOf('\n'); newline !== -1 && newline < resume; newline = buffer.indexOf('\n', newline + 1)) {
-                this.linesBefore += 1;
-                last = newline;
-            }
+            const consumed = this.bufferNewlines >= 0 ? this.bufferNewlines - held : countNewlines(buffer, 0, resume);
+            this.linesBefore += consumed;
+            const last = consumed === 0 ? -1 : buffer.lastIndexOf('\n', resume - 1);
             this.lineStart = last === -1 ? this.lineStart - resume : last + 1 - resume;
         }
-        this.buffer = resume === buffer.length ? text : buffer.slice(resume) + text;
+        this.bufferNewlines = newlines < 0 ? -1 : held + newlines;
+        // Joined rather than concatenated: reading a character of a cons string costs three times as much.
+        this.buffer = resume === buffer.length ? text : [buffer.slice(resume), text].join('');
         this.resume = 0;
         this.at = 0;
         this.nextAmpersand = -1;
@@ -236,14 +243,23 @@ export class XmlTokenizer {
     private readOpenTag(from: number): number {
         const text = this.buffer;
         const length = text.length;
-        const first = codePointAt(text, from + 1);
-        if (!isNameStartChar(first)) {
-            if (from + 2 === length && isHighSurrogate(first)) return this.hold(from, 'tag');
-            this.fail('Disallowed character in tag name', from + 2);
+        // Qualys records repeat one sequence of elements: the name that followed the last one last time comes first.
+        let name = this.successors.get(this.lastOpened);
+        let end: number;
+        if (name !== undefined && isNameAt(text, from + 1, name)) {
+            end = from + 1 + name.length;
+        } else {
+            const first = codePointAt(text, from + 1);
+            if (!isNameStartChar(first)) {
+                if (from + 2 === length && isHighSurrogate(first)) return this.hold(from, 'tag');
+                this.fail('Disallowed character in tag name', from + 2);
+            }
+            end = nameEnd(text, from + (first > 0xffff ? 3 : 2));
+            if (end >= length) return this.hold(from, 'tag');
+            name = this.names.name(text, from + 1, end);
+            if (this.names.keeping) this.successors.set(this.lastOpened, name);
         }
-        const end = nameEnd(text, from + (first > 0xffff ? 3 : 2));
-        if (end >= length) return this.hold(from, 'tag');
-        const name = this.names.name(text, from + 1, end);
+        this.lastOpened = name;
         if (!this.sawRoot) {
             this.sawRoot = true;
             this.at = end;
@@ -323,7 +339,9 @@ export class XmlTokenizer {
         const text = this.buffer;
         const length = text.length;
         const start = from + 2;
-        const end = nameEnd(text, start);
+        const expected = this.open[this.open.length - 1];
+        // Almost always the name is the expected one: compare it in place rather than read a name first.
+        const end = expected !== undefined && isNameAt(text, start, expected) ? start + expected.length : nameEnd(text, start);
         if (end >= length) return this.hold(from, 'tag');
         let index = end;
         if (text.charCodeAt(index) !== GREATER) {
@@ -333,10 +351,9 @@ export class XmlTokenizer {
             if (text.charCodeAt(index) !== GREATER) this.fail('Disallowed character in closing tag', index + 1);
         }
         if (index - from > this.maxMarkup) throw this.tooLong('tag');
-        const expected = this.open[this.open.length - 1];
         if (end === start) this.fail('Weird empty close tag', index + 1);
         if (expected === undefined) this.fail(`Unmatched closing tag: ${text.slice(start, end)}`, index + 1);
-        if (end - start !== expected.length || !text.startsWith(expected, start)) {
+        if (end - start !== expected.length || !isNameAt(text, start, expected)) {
             this.fail('Unexpected close tag', index + 1);
         }
         this.at = index + 1;
@@ -551,6 +568,15 @@ function cutRun(kept: string): string {
     const ampersand = kept.lastIndexOf('&', cut - 1);
     if (ampersand !== -1 && cut - ampersand < 32 && !kept.slice(ampersand, cut).includes(';')) cut = ampersand;
     return kept.slice(0, cut);
+}
+
+/** Line feeds in `text[from, to)`. */
+function countNewlines(text: string, from: number, to: number): number {
+    let count = 0;
+    for (let newline = text.indexOf('\n', from); newline !== -1 && newline < to; newline = text.indexOf('\n', newline + 1)) {
+        count += 1;
+    }
+    return count;
 }
 
 function isHighSurrogate(code: number): boolean {
