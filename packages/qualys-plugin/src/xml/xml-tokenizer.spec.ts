@@ -57,6 +57,22 @@ describe('XmlTokenizer', () => {
             }
         });
 
+        it('keeps an attribute called __proto__ as data', () => {
+            let seen: Record<string, string> | undefined;
+            const tokenizer = new XmlTokenizer({
+                root() {},
+                openTag(_name, attributes) {
+                    seen = attributes;
+                },
+                closeTag() {},
+                text() {}
+            });
+            tokenizer.write('<R __proto__="x" constructor="y"/>');
+            expect(Object.keys(seen!)).to.deep.equal(['__proto__', 'constructor']);
+            expect(Object.getOwnPropertyDescriptor(seen, '__proto__')?.value).to.equal('x');
+            expect(Object.getPrototypeOf(seen)).to.equal(Object.prototype);
+        });
+
         it('leaves text out while collectText is off', () => {
             const texts: string[] = [];
             const tokenizer = new XmlTokenizer({

@@ -276,7 +276,7 @@ export class XmlTokenizer {
                 if (index >= length) return this.hold(from, 'tag');
                 code = text.charCodeAt(index);
                 if (code === GREATER || code === SLASH) break;
-                const next = this.readAttribute(index, (attributes ??= Object.create(null) as Record<string, string>));
+                const next = this.readAttribute(index, (attributes ??= {}));
                 if (next === -1) return this.hold(from, 'tag');
                 index = next;
                 if (index >= length) return this.hold(from, 'tag');
@@ -330,8 +330,12 @@ export class XmlTokenizer {
         if (quote !== QUOTE && quote !== APOSTROPHE) this.fail('Unquoted attribute value', index + 1);
         const close = text.indexOf(quote === QUOTE ? '"' : "'", index + 1);
         if (close === -1) return -1;
-        // A repeated attribute is tolerated, the last one counts. A null-prototype object keeps `__proto__` data.
-        attributes[this.names.name(text, from, end)] = attributeValue(text.slice(index + 1, close));
+        // A repeated attribute is tolerated, the last one counts.
+        const name = this.names.name(text, from, end);
+        const value = attributeValue(text.slice(index + 1, close));
+        // A plain object stays small and fast (one without a prototype would not); `__proto__` is defined as data.
+        if (name !== '__proto__') attributes[name] = value;
+        else Object.defineProperty(attributes, name, { value, enumerable: true, writable: true, configurable: true });
         return close + 1;
     }
 
