@@ -103,12 +103,40 @@ export class NameTable {
         return this.count < MAX_NAMES;
     }
 
+    /** Where the name {@link read} last read ends. */
+    end = 0;
+
+    /**
+     * Reads the name at `from` (its first character checked by the caller) and returns it, as a kept string when
+     * possible; undefined when it reaches the end of `text` (it may go on in the next chunk). Sets {@link end}.
+     */
+    read(text: string, from: number): string | undefined {
+        const length = text.length;
+        let hash = 0;
+        let index = from;
+        // ASCII names, hashed as they are read; anything else the general way.
+        for (; index < length; index += 1) {
+            const code = text.charCodeAt(index);
+            if (code >= 128 || ASCII_NAME[code] === 0) break;
+            hash = (Math.imul(hash, 31) + code) | 0;
+        }
+        if (index < length && text.charCodeAt(index) >= 128) index = nameEnd(text, from);
+        else if (index < length) return this.lookup(text, from, (this.end = index), hash);
+        if (index >= length) return undefined;
+        this.end = index;
+        return this.name(text, from, index);
+    }
+
     /** The name `text[from, to)`, as a kept string when possible. */
     name(text: string, from: number, to: number): string {
-        const length = to - from;
-        let hash = length;
+        let hash = 0;
         for (let index = from; index < to; index += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
-        let slot = hash & (SLOTS - 1);
+        return this.lookup(text, from, to, hash);
+    }
+
+    private lookup(text: string, from: number, to: number, hash: number): string {
+        const length = to - from;
+        let slot = (hash ^ Math.imul(length, 0x9e3779b1)) & (SLOTS - 1);
         for (let kept = this.names[slot]; kept !== ''; kept = this.names[slot]) {
             if (kept.length === length && sameText(kept, text, from)) return kept;
             slot = (slot + 1) & (SLOTS - 1);
@@ -122,6 +150,11 @@ export class NameTable {
         }
         return name;
     }
+}
+
+/** True when `text` holds `part` at `from`. */
+export function isTextAt(text: string, from: number, part: string): boolean {
+    return from + part.length <= text.length && sameText(part, text, from);
 }
 
 /** True when `text` holds `name` at `from` (the caller knows it fits). */

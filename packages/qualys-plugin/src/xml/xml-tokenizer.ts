@@ -1,4 +1,4 @@
-import { codePointAt, isNameAt, isNameStartChar, NameTable, nameEnd } from './xml-names.js';
+import { codePointAt, isNameAt, isNameStartChar, isTextAt, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
@@ -62,6 +62,9 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const DASH = 0x2d;
 
+/** White space texts shorter than this are kept for reuse. */
+const BLANK_TEXTS = 64;
+
 /** An XML declaration as XML 1.0 writes it (the version is not checked further: 1.1 reads as 1.0). */
 const XML_DECLARATION =
     /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*$/;
@@ -73,6 +76,8 @@ export class XmlTokenizer {
     private readonly maxRun: number;
     private readonly maxMarkup: number;
     private readonly names = new NameTable();
+    /** The last white space text of each length below {@link BLANK_TEXTS}. */
+    private readonly blankTexts: (string | undefined)[] = new Array<string | undefined>(BLANK_TEXTS).fill(undefined);
     /** Element name -> the name of the element opened after it, last time. */
     private readonly successors = new Map<string, string>();
     private lastOpened = '';
@@ -254,9 +259,9 @@ export class XmlTokenizer {
                 if (from + 2 === length && isHighSurrogate(first)) return this.hold(from, 'tag');
                 this.fail('Disallowed character in tag name', from + 2);
             }
-            end = nameEnd(text, from + (first > 0xffff ? 3 : 2));
-            if (end >= length) return this.hold(from, 'tag');
-            name = this.names.name(text, from + 1, end);
+            name = this.names.read(text, from + 1);
+            if (name === undefined) return this.hold(from, 'tag');
+            end = this.names.end;
             if (this.names.keeping) this.successors.set(this.lastOpened, name);
         }
         this.lastOpened = name;
@@ -313,9 +318,9 @@ export class XmlTokenizer {
             if (from + 1 === length && isHighSurrogate(first)) return -1;
             this.fail('Disallowed character in attribute name', from + 1);
         }
-        const end = nameEnd(text, from + (first > 0xffff ? 2 : 1));
-        if (end >= length) return -1;
-        let index = end;
+        const name = this.names.read(text, from);
+        if (name === undefined) return -1;
+        let index = this.names.end;
         if (text.charCodeAt(index) !== EQUALS) {
             const code = text.charCodeAt(index);
             if (code === GREATER) this.fail('Attribute without value', index + 1);
@@ -331,7 +336,6 @@ export class XmlTokenizer {
         const close = text.indexOf(quote === QUOTE ? '"' : "'", index + 1);
         if (close === -1) return -1;
         // A repeated attribute is tolerated, the last one counts.
-        const name = this.names.name(text, from, end);
         const value = attributeValue(text.slice(index + 1, close));
         // A plain object stays small and fast (one without a prototype would not); `__proto__` is defined as data.
         if (name !== '__proto__') attributes[name] = value;
@@ -510,6 +514,12 @@ export class XmlTokenizer {
         if (this.runLength === 0) {
             total = to - from;
             if (total === 0) return;
+            if (!cdata && this.blank && firstNonBlank(this.buffer, from) >= to && this.carriageReturnAfter(from) >= to) {
+                // Indentation between tags: the same few strings again and again, handed out without a slice.
+                this.at = at;
+                this.handler.text(this.blankText(from, to), undefined);
+                return;
+            }
             raw = this.buffer.slice(from, from + Math.min(total, this.maxRun));
             if (!cdata) plain = this.ampersandAfter(from) >= to && !(this.blank && this.carriageReturnAfter(from) < to);
         } else {
@@ -529,6 +539,17 @@ export class XmlTokenizer {
         if (value === '') return;
         this.at = at;
         this.handler.text(value, cutFrom);
+    }
+
+    /** White space `buffer[from, to)` as a kept string when it is short; indentation repeats on every line. */
+    private blankText(from: number, to: number): string {
+        const length = to - from;
+        if (length >= BLANK_TEXTS) return this.buffer.slice(from, to);
+        const kept = this.blankTexts[length];
+        if (kept !== undefined && isTextAt(this.buffer, from, kept)) return kept;
+        const text = this.buffer.slice(from, to);
+        this.blankTexts[length] = text;
+        return text;
     }
 
     private ampersandAfter(from: number): number {
