@@ -1,4 +1,4 @@
-import { codePointAt, isNameAt, isNameStartChar, isTextAt, NameTable, nameEnd } from './xml-names.js';
+import { codePointAt, isNameAt, isNameStartChar, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
@@ -514,11 +514,14 @@ export class XmlTokenizer {
         if (this.runLength === 0) {
             total = to - from;
             if (total === 0) return;
-            if (!cdata && this.blank && firstNonBlank(this.buffer, from) >= to && this.carriageReturnAfter(from) >= to) {
+            if (!cdata && this.blank) {
                 // Indentation between tags: the same few strings again and again, handed out without a slice.
-                this.at = at;
-                this.handler.text(this.blankText(from, to), undefined);
-                return;
+                const blank = this.blankText(from, to);
+                if (blank !== undefined) {
+                    this.at = at;
+                    this.handler.text(blank, undefined);
+                    return;
+                }
             }
             raw = this.buffer.slice(from, from + Math.min(total, this.maxRun));
             if (!cdata) plain = this.ampersandAfter(from) >= to && !(this.blank && this.carriageReturnAfter(from) < to);
@@ -541,14 +544,17 @@ export class XmlTokenizer {
         this.handler.text(value, cutFrom);
     }
 
-    /** White space `buffer[from, to)` as a kept string when it is short; indentation repeats on every line. */
-    private blankText(from: number, to: number): string {
+    /**
+     * `buffer[from, to)` when it is white space without a carriage return, as a kept string when it is short
+     * (indentation repeats on every line); undefined otherwise.
+     */
+    private blankText(from: number, to: number): string | undefined {
         const length = to - from;
-        if (length >= BLANK_TEXTS) return this.buffer.slice(from, to);
-        const kept = this.blankTexts[length];
-        if (kept !== undefined && isTextAt(this.buffer, from, kept)) return kept;
+        const kept = length < BLANK_TEXTS ? this.blankTexts[length] : undefined;
+        if (kept !== undefined && this.buffer.startsWith(kept, from)) return kept;
+        if (firstNonBlank(this.buffer, from) < to || this.carriageReturnAfter(from) < to) return undefined;
         const text = this.buffer.slice(from, to);
-        this.blankTexts[length] = text;
+        if (length < BLANK_TEXTS) this.blankTexts[length] = text;
         return text;
     }
 
