@@ -87,28 +87,31 @@ export function isNameAt(text: string, at: number, name: string): boolean {
 const SLOTS = 2048;
 const MAX_NAMES = SLOTS / 2;
 
+/** A name as the {@link NameTable} keeps it, with what the reader learnt about it. */
+export interface KeptName {
+    readonly name: string;
+    /** The element opened after this one last time (Qualys records repeat one sequence of elements). */
+    next: KeptName | undefined;
+}
+
+const NO_NAME: KeptName = { name: '', next: undefined };
+
 /**
- * Hands out one string per distinct name: a name read again is compared in place and the kept string returned.
- * Past {@link MAX_NAMES} distinct names (not a Qualys document) new names are sliced each time, so the table
- * stays small whatever the input.
+ * Hands out one {@link KeptName} per distinct name: a name read again is compared in place and the kept one
+ * returned. Past {@link MAX_NAMES} distinct names (not a Qualys document) new names are sliced each time and
+ * forgotten, so the table stays small whatever the input.
  */
 export class NameTable {
-    private readonly names: string[] = new Array<string>(SLOTS).fill('');
+    private readonly names: KeptName[] = new Array<KeptName>(SLOTS).fill(NO_NAME);
     private count = 0;
-
-    /** Whether every name read from now on is kept: false once the table is full. */
-    get keeping(): boolean {
-        return this.count < MAX_NAMES;
-    }
-
     /** Where the name {@link read} last read ends. */
     end = 0;
 
     /**
-     * Reads the name at `from` (its first character checked by the caller) and returns it, as a kept string when
-     * possible; undefined when it reaches the end of `text` (it may go on in the next chunk). Sets {@link end}.
+     * Reads the name at `from` (its first character checked by the caller); undefined when it reaches the end of
+     * `text` (it may go on in the next chunk). Sets {@link end}.
      */
-    read(text: string, from: number): string | undefined {
+    read(text: string, from: number): KeptName | undefined {
         const length = text.length;
         let hash = 0;
         let index = from;
@@ -118,34 +121,29 @@ export class NameTable {
             if (code >= 128 || ASCII_NAME[code] === 0) break;
             hash = (Math.imul(hash, 31) + code) | 0;
         }
-        if (index < length && text.charCodeAt(index) >= 128) index = nameEnd(text, from);
-        else if (index < length) return this.lookup(text, from, (this.end = index), hash);
+        if (index < length && text.charCodeAt(index) >= 128) {
+            index = nameEnd(text, from);
+            hash = 0;
+            for (let at = from; at < index; at += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
+        }
         if (index >= length) return undefined;
         this.end = index;
-        return this.name(text, from, index);
+        return this.lookup(text, from, index, hash);
     }
 
-    /** The name `text[from, to)`, as a kept string when possible. */
-    name(text: string, from: number, to: number): string {
-        let hash = 0;
-        for (let index = from; index < to; index += 1) hash = (Math.imul(hash, 31) + text.charCodeAt(index)) | 0;
-        return this.lookup(text, from, to, hash);
-    }
-
-    private lookup(text: string, from: number, to: number, hash: number): string {
+    private lookup(text: string, from: number, to: number, hash: number): KeptName {
         const length = to - from;
         let slot = (hash ^ Math.imul(length, 0x9e3779b1)) & (SLOTS - 1);
-        for (let kept = this.names[slot]; kept !== ''; kept = this.names[slot]) {
-            if (kept.length === length && text.startsWith(kept, from)) return kept;
+        for (let kept = this.names[slot]; kept !== NO_NAME; kept = this.names[slot]) {
+            if (kept.name.length === length && text.startsWith(kept.name, from)) return kept;
             slot = (slot + 1) & (SLOTS - 1);
         }
-        let name = text.slice(from, to);
-        if (this.count < MAX_NAMES) {
-            // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
-            name = name.split('').join('');
-            this.names[slot] = name;
-            this.count += 1;
-        }
-        return name;
+        const name = text.slice(from, to);
+        if (this.count >= MAX_NAMES) return { name, next: undefined };
+        // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
+        const kept: KeptName = { name: name.split('').join(''), next: undefined };
+        this.names[slot] = kept;
+        this.count += 1;
+        return kept;
     }
 }

@@ -111,6 +111,14 @@ describe('XmlTokenizer', () => {
             expect(syntaxError('<R>🚀 </B></R>')).to.equal('line 1, column 9: Unexpected close tag');
         });
 
+        it('reports the same position wherever the input is split', () => {
+            const xml = '<?xml version="1.0"?>\r\n<R>\r\n  <A b="1\n2">🚀 x\n</A>\n  <![CDATA[\n]]><!--\n-->\n  <B>é</C></R>';
+            expect(syntaxError(xml)).to.equal('line 9, column 10: Unexpected close tag');
+            for (let size = 1; size <= 30; size += 1) {
+                expect(syntaxError(xml, size), `pieces of ${size}`).to.equal('line 9, column 10: Unexpected close tag');
+            }
+        });
+
         it('refuses markup and text that are not XML', () => {
             const cases: [xml: string, reason: string][] = [
                 ['<R a=1></R>', 'Unquoted attribute value'],

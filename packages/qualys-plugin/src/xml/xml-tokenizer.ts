@@ -1,4 +1,4 @@
-import { codePointAt, isNameAt, isNameStartChar, NameTable, nameEnd } from './xml-names.js';
+import { codePointAt, isNameAt, isNameStartChar, type KeptName, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
 
@@ -62,6 +62,9 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const DASH = 0x2d;
 
+/** How far into a chunk a token cut short by the end of the last one is finished on its own. */
+const MAX_BRIDGE_CHARS = 4096;
+
 /** White space texts shorter than this are kept for reuse. */
 const BLANK_TEXTS = 64;
 
@@ -78,9 +81,8 @@ export class XmlTokenizer {
     private readonly names = new NameTable();
     /** The last white space text of each length below {@link BLANK_TEXTS}. */
     private readonly blankTexts: (string | undefined)[] = new Array<string | undefined>(BLANK_TEXTS).fill(undefined);
-    /** Element name -> the name of the element opened after it, last time. */
-    private readonly successors = new Map<string, string>();
-    private lastOpened = '';
+    /** The element opened last; see {@link KeptName.next}. */
+    private lastOpened: KeptName = { name: '', next: undefined };
     /** Names of the open elements. */
     private readonly open: string[] = [];
     /** What is being read: the rest of the last chunk after what was consumed, then the new one. */
@@ -140,10 +142,27 @@ export class XmlTokenizer {
     write(text: string, newlines = -1): void {
         if (this.failure !== undefined) throw this.failure;
         if (text === '') return;
-        this.take(text, newlines);
         try {
+            let rest = text;
+            let restNewlines = newlines;
+            const cut = this.resume < this.buffer.length ? text.indexOf('>') + 1 : 0;
+            if (cut > 0 && cut <= MAX_BRIDGE_CHARS) {
+                // A token cut short by the end of the last chunk is finished with the start of this one, up to its
+                // first '>': then this chunk is read as it is, not copied behind the rest of the last one.
+                this.take(text.slice(0, cut), -1);
+                this.heldMarkup = undefined;
+                this.scan();
+                if (this.resume === this.buffer.length) {
+                    this.adopt(text, cut, newlines);
+                    this.scan();
+                    return;
+                }
+                rest = text.slice(cut);
+                restNewlines = -1;
+            }
+            this.take(rest, restNewlines);
             // A tag cut short cannot end before a '>': no need to read it again until one came.
-            if (this.heldMarkup !== undefined && !text.includes('>')) {
+            if (this.heldMarkup !== undefined && !rest.includes('>')) {
                 if (this.buffer.length - this.resume > this.maxMarkup) throw this.tooLong(this.heldMarkup);
                 this.at = this.buffer.length;
                 return;
@@ -188,6 +207,25 @@ export class XmlTokenizer {
         this.buffer = resume === buffer.length ? text : [buffer.slice(resume), text].join('');
         this.resume = 0;
         this.at = 0;
+        this.nextAmpersand = -1;
+        this.nextCarriageReturn = -1;
+    }
+
+    /**
+     * Reads on in `text` from `from`, once the buffer, which ended with `text[0, from)`, was read whole: the lines of
+     * what the buffer held before that part are counted, and `text` becomes the buffer as it is.
+     */
+    private adopt(text: string, from: number, newlines: number): void {
+        const bridge = this.buffer;
+        const held = bridge.length - from;
+        const heldNewlines = countNewlines(bridge, 0, held);
+        const last = heldNewlines === 0 ? -1 : bridge.lastIndexOf('\n', held - 1);
+        this.linesBefore += heldNewlines;
+        this.lineStart = last === -1 ? this.lineStart - held : last + 1 - held;
+        this.buffer = text;
+        this.resume = from;
+        this.at = from;
+        this.bufferNewlines = newlines;
         this.nextAmpersand = -1;
         this.nextCarriageReturn = -1;
     }
@@ -249,22 +287,23 @@ export class XmlTokenizer {
         const text = this.buffer;
         const length = text.length;
         // Qualys records repeat one sequence of elements: the name that followed the last one last time comes first.
-        let name = this.successors.get(this.lastOpened);
+        let kept = this.lastOpened.next;
         let end: number;
-        if (name !== undefined && isNameAt(text, from + 1, name)) {
-            end = from + 1 + name.length;
+        if (kept !== undefined && isNameAt(text, from + 1, kept.name)) {
+            end = from + 1 + kept.name.length;
         } else {
             const first = codePointAt(text, from + 1);
             if (!isNameStartChar(first)) {
                 if (from + 2 === length && isHighSurrogate(first)) return this.hold(from, 'tag');
                 this.fail('Disallowed character in tag name', from + 2);
             }
-            name = this.names.read(text, from + 1);
-            if (name === undefined) return this.hold(from, 'tag');
+            kept = this.names.read(text, from + 1);
+            if (kept === undefined) return this.hold(from, 'tag');
             end = this.names.end;
-            if (this.names.keeping) this.successors.set(this.lastOpened, name);
+            this.lastOpened.next = kept;
         }
-        this.lastOpened = name;
+        this.lastOpened = kept;
+        const name = kept.name;
         if (!this.sawRoot) {
             this.sawRoot = true;
             this.at = end;
@@ -318,7 +357,7 @@ export class XmlTokenizer {
             if (from + 1 === length && isHighSurrogate(first)) return -1;
             this.fail('Disallowed character in attribute name', from + 1);
         }
-        const name = this.names.read(text, from);
+        const name = this.names.read(text, from)?.name;
         if (name === undefined) return -1;
         let index = this.names.end;
         if (text.charCodeAt(index) !== EQUALS) {
@@ -514,7 +553,7 @@ export class XmlTokenizer {
         if (this.runLength === 0) {
             total = to - from;
             if (total === 0) return;
-            if (!cdata && this.blank) {
+            if (!cdata && this.blank && isWhite(this.buffer.charCodeAt(from))) {
                 // Indentation between tags: the same few strings again and again, handed out without a slice.
                 const blank = this.blankText(from, to);
                 if (blank !== undefined) {
@@ -554,8 +593,11 @@ export class XmlTokenizer {
         if (kept !== undefined && this.buffer.startsWith(kept, from)) return kept;
         if (firstNonBlank(this.buffer, from) < to || this.carriageReturnAfter(from) < to) return undefined;
         const text = this.buffer.slice(from, to);
-        if (length < BLANK_TEXTS) this.blankTexts[length] = text;
-        return text;
+        if (length >= BLANK_TEXTS) return text;
+        // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
+        const copy = text.split('').join('');
+        this.blankTexts[length] = copy;
+        return copy;
     }
 
     private ampersandAfter(from: number): number {
