@@ -1,3 +1,4 @@
+import { LineCounter } from './line-counter.js';
 import { codePointAt, isNameAt, isNameStartChar, type KeptName, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
@@ -110,11 +111,7 @@ export class XmlTokenizer {
     /** The next `&` and carriage return in the buffer at or after the last search; -1 before the first. */
     private nextAmpersand = -1;
     private nextCarriageReturn = -1;
-    /** Line feeds in the buffer; -1 when not counted. */
-    private bufferNewlines = 0;
-    /** Lines before the buffer, and where the line the buffer starts in began (relative to the buffer, <= 0). */
-    private linesBefore = 0;
-    private lineStart = 0;
+    private readonly lines = new LineCounter();
 
     constructor(
         private readonly handler: XmlTokenHandler,
@@ -177,32 +174,13 @@ export class XmlTokenizer {
 
     /** `line 83, column 29`: where the last token, or the error, is (as counted by saxes: a character a column). */
     position(): string {
-        const { buffer, at } = this;
-        let line = this.linesBefore + 1;
-        let start = this.lineStart;
-        for (let newline = buffer.indexOf('\n'); newline !== -1 && newline < at; newline = buffer.indexOf('\n', newline + 1)) {
-            line += 1;
-            start = newline + 1;
-        }
-        let column = at - start;
-        for (let index = Math.max(start, 0); index < at; index += 1) {
-            const code = buffer.charCodeAt(index);
-            if (code >= 0xdc00 && code <= 0xdfff) column -= 1;
-        }
-        return `line ${line}, column ${column}`;
+        return this.lines.position(this.buffer, this.at);
     }
 
     /** Drops what was consumed from the buffer, counting its lines, and appends `text` (`newlines`: its line feeds). */
     private take(text: string, newlines: number): void {
         const { buffer, resume } = this;
-        const held = resume < buffer.length ? countNewlines(buffer, resume, buffer.length) : 0;
-        if (resume > 0) {
-            const consumed = this.bufferNewlines >= 0 ? this.bufferNewlines - held : countNewlines(buffer, 0, resume);
-            this.linesBefore += consumed;
-            const last = consumed === 0 ? -1 : buffer.lastIndexOf('\n', resume - 1);
-            this.lineStart = last === -1 ? this.lineStart - resume : last + 1 - resume;
-        }
-        this.bufferNewlines = newlines < 0 ? -1 : held + newlines;
+        this.lines.next(buffer, resume, newlines);
         // Joined rather than concatenated: reading a character of a cons string costs three times as much.
         this.buffer = resume === buffer.length ? text : [buffer.slice(resume), text].join('');
         this.resume = 0;
@@ -211,21 +189,12 @@ export class XmlTokenizer {
         this.nextCarriageReturn = -1;
     }
 
-    /**
-     * Reads on in `text` from `from`, once the buffer, which ended with `text[0, from)`, was read whole: the lines of
-     * what the buffer held before that part are counted, and `text` becomes the buffer as it is.
-     */
+    /** Reads on in `text` from `from`, once the buffer, which ended with `text[0, from)`, was read whole. */
     private adopt(text: string, from: number, newlines: number): void {
-        const bridge = this.buffer;
-        const held = bridge.length - from;
-        const heldNewlines = countNewlines(bridge, 0, held);
-        const last = heldNewlines === 0 ? -1 : bridge.lastIndexOf('\n', held - 1);
-        this.linesBefore += heldNewlines;
-        this.lineStart = last === -1 ? this.lineStart - held : last + 1 - held;
+        this.lines.continueInto(this.buffer, from, newlines);
         this.buffer = text;
         this.resume = from;
         this.at = from;
-        this.bufferNewlines = newlines;
         this.nextAmpersand = -1;
         this.nextCarriageReturn = -1;
     }
@@ -641,15 +610,6 @@ function cutRun(kept: string): string {
     const ampersand = kept.lastIndexOf('&', cut - 1);
     if (ampersand !== -1 && cut - ampersand < 32 && !kept.slice(ampersand, cut).includes(';')) cut = ampersand;
     return kept.slice(0, cut);
-}
-
-/** Line feeds in `text[from, to)`. */
-function countNewlines(text: string, from: number, to: number): number {
-    let count = 0;
-    for (let newline = text.indexOf('\n', from); newline !== -1 && newline < to; newline = text.indexOf('\n', newline + 1)) {
-        count += 1;
-    }
-    return count;
 }
 
 function isHighSurrogate(code: number): boolean {
