@@ -92,9 +92,13 @@ export interface KeptName {
     readonly name: string;
     /** The element opened after this one last time (Qualys records repeat one sequence of elements). */
     next: KeptName | undefined;
+    /** The element opened after this one the time before, when it was another one. */
+    other: KeptName | undefined;
+    /** The name of the attribute this element had last time. */
+    attribute: string | undefined;
 }
 
-const NO_NAME: KeptName = { name: '', next: undefined };
+const NO_NAME: KeptName = { name: '', next: undefined, other: undefined, attribute: undefined };
 
 /**
  * Hands out one {@link KeptName} per distinct name: a name read again is compared in place and the kept one
@@ -139,9 +143,9 @@ export class NameTable {
             slot = (slot + 1) & (SLOTS - 1);
         }
         const name = text.slice(from, to);
-        if (this.count >= MAX_NAMES) return { name, next: undefined };
+        if (this.count >= MAX_NAMES) return { name, next: undefined, other: undefined, attribute: undefined };
         // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
-        const kept: KeptName = { name: name.split('').join(''), next: undefined };
+        const kept: KeptName = { name: name.split('').join(''), next: undefined, other: undefined, attribute: undefined };
         this.names[slot] = kept;
         this.count += 1;
         return kept;

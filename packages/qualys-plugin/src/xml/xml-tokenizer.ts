@@ -83,7 +83,7 @@ export class XmlTokenizer {
     /** The last white space text of each length below {@link BLANK_TEXTS}. */
     private readonly blankTexts: (string | undefined)[] = new Array<string | undefined>(BLANK_TEXTS).fill(undefined);
     /** The element opened last; see {@link KeptName.next}. */
-    private lastOpened: KeptName = { name: '', next: undefined };
+    private lastOpened: KeptName = { name: '', next: undefined, other: undefined, attribute: undefined };
     /** Names of the open elements. */
     private readonly open: string[] = [];
     /** What is being read: the rest of the last chunk after what was consumed, then the new one. */
@@ -256,9 +256,16 @@ export class XmlTokenizer {
         const text = this.buffer;
         const length = text.length;
         // Qualys records repeat one sequence of elements: the name that followed the last one last time comes first.
-        let kept = this.lastOpened.next;
+        const last = this.lastOpened;
+        let kept = last.next;
         let end: number;
         if (kept !== undefined && isNameAt(text, from + 1, kept.name)) {
+            end = from + 1 + kept.name.length;
+        } else if (last.other !== undefined && isNameAt(text, from + 1, last.other.name)) {
+            // The other one of the last two (an optional element was there, or not).
+            kept = last.other;
+            last.other = last.next;
+            last.next = kept;
             end = from + 1 + kept.name.length;
         } else {
             const first = codePointAt(text, from + 1);
@@ -269,7 +276,8 @@ export class XmlTokenizer {
             kept = this.names.read(text, from + 1);
             if (kept === undefined) return this.hold(from, 'tag');
             end = this.names.end;
-            this.lastOpened.next = kept;
+            last.other = last.next;
+            last.next = kept;
         }
         this.lastOpened = kept;
         const name = kept.name;
@@ -289,7 +297,7 @@ export class XmlTokenizer {
                 if (index >= length) return this.hold(from, 'tag');
                 code = text.charCodeAt(index);
                 if (code === GREATER || code === SLASH) break;
-                const next = this.readAttribute(index, (attributes ??= {}));
+                const next = this.readAttribute(index, (attributes ??= {}), kept);
                 if (next === -1) return this.hold(from, 'tag');
                 index = next;
                 if (index >= length) return this.hold(from, 'tag');
@@ -318,17 +326,25 @@ export class XmlTokenizer {
     }
 
     /** Reads `name="value"` at `from` into `attributes`; returns the index after it, -1 when it is cut short. */
-    private readAttribute(from: number, attributes: Record<string, string>): number {
+    private readAttribute(from: number, attributes: Record<string, string>, element: KeptName): number {
         const text = this.buffer;
         const length = text.length;
-        const first = codePointAt(text, from);
-        if (!isNameStartChar(first)) {
-            if (from + 1 === length && isHighSurrogate(first)) return -1;
-            this.fail('Disallowed character in attribute name', from + 1);
+        // The attribute this element had last time comes first.
+        let name = element.attribute;
+        let index: number;
+        if (name !== undefined && isNameAt(text, from, name)) {
+            index = from + name.length;
+        } else {
+            const first = codePointAt(text, from);
+            if (!isNameStartChar(first)) {
+                if (from + 1 === length && isHighSurrogate(first)) return -1;
+                this.fail('Disallowed character in attribute name', from + 1);
+            }
+            name = this.names.read(text, from)?.name;
+            if (name === undefined) return -1;
+            index = this.names.end;
+            element.attribute = name;
         }
-        const name = this.names.read(text, from)?.name;
-        if (name === undefined) return -1;
-        let index = this.names.end;
         if (text.charCodeAt(index) !== EQUALS) {
             const code = text.charCodeAt(index);
             if (code === GREATER) this.fail('Attribute without value', index + 1);
