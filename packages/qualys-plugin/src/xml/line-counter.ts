@@ -34,11 +34,15 @@ export class LineCounter {
         this.newlines = newlines;
     }
 
-    /** `line 83, column 29` for position `at` in `buffer`: a character a column, as saxes counted them. */
+    /** `line 83, column 29` for position `at` in `buffer`: a character a column, as earlier parsers here counted them. */
     position(buffer: string, at: number): string {
         let line = this.linesBefore + 1;
         let start = this.lineStart;
-        for (let newline = buffer.indexOf('\n'); newline !== -1 && newline < at; newline = buffer.indexOf('\n', newline + 1)) {
+        for (
+            let newline = buffer.indexOf('\n');
+            newline !== -1 && newline < at;
+            newline = buffer.indexOf('\n', newline + 1)
+        ) {
             line += 1;
             start = newline + 1;
         }
@@ -62,7 +66,11 @@ export class LineCounter {
 /** Line feeds in `text[from, to)`. */
 export function countNewlines(text: string, from: number, to: number): number {
     let count = 0;
-    for (let newline = text.indexOf('\n', from); newline !== -1 && newline < to; newline = text.indexOf('\n', newline + 1)) {
+    for (
+        let newline = text.indexOf('\n', from);
+        newline !== -1 && newline < to;
+        newline = text.indexOf('\n', newline + 1)
+    ) {
         count += 1;
     }
     return count;

@@ -145,7 +145,12 @@ export class NameTable {
         const name = text.slice(from, to);
         if (this.count >= MAX_NAMES) return { name, next: undefined, other: undefined, attribute: undefined };
         // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
-        const kept: KeptName = { name: name.split('').join(''), next: undefined, other: undefined, attribute: undefined };
+        const kept: KeptName = {
+            name: name.split('').join(''),
+            next: undefined,
+            other: undefined,
+            attribute: undefined
+        };
         this.names[slot] = kept;
         this.count += 1;
         return kept;

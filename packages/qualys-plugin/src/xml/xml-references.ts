@@ -17,7 +17,13 @@ const HEXADECIMAL = /^[0-9a-fA-F]+$/;
 /** The characters sax accepts to start an entity name (its `entityStart`); an astral character ends a name. */
 function isEntityNameStart(code: number): boolean {
     if (code < 0x80) {
-        return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x3a || code === 0x5f || code === 0x23;
+        return (
+            (code >= 0x61 && code <= 0x7a) ||
+            (code >= 0x41 && code <= 0x5a) ||
+            code === 0x3a ||
+            code === 0x5f ||
+            code === 0x23
+        );
     }
     return (
         (code >= 0xc0 && code <= 0xd6) ||
@@ -86,7 +92,7 @@ export function decodeReferences(
 ): string {
     let output = '';
     let copied = 0;
-    for (let ampersand = from; ampersand !== -1; ) {
+    for (let ampersand = from; ampersand !== -1;) {
         let end = ampersand + 1;
         if (end < text.length && isEntityNameStart(text.charCodeAt(end))) {
             end += 1;

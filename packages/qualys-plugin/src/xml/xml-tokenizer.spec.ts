@@ -103,16 +103,19 @@ describe('XmlTokenizer', () => {
     });
 
     describe('well-formedness', () => {
-        it('reports a wrong close tag where saxes did, without closing anything', () => {
+        it('reports a wrong close tag at its end, without closing anything', () => {
             const { events } = tokenize('<R><A>x</B></R>');
             expect(events).to.deep.equal(['root R', '<R>', '<A>', '"x"']);
             expect(syntaxError('<R>\n  <A>x</B></R>')).to.equal('line 2, column 10: Unexpected close tag');
-            expect(syntaxError('<R>\n  <A>x</A  ></R>\n</R>', 3)).to.equal('line 3, column 4: Unmatched closing tag: R');
+            expect(syntaxError('<R>\n  <A>x</A  ></R>\n</R>', 3)).to.equal(
+                'line 3, column 4: Unmatched closing tag: R'
+            );
             expect(syntaxError('<R>🚀 </B></R>')).to.equal('line 1, column 9: Unexpected close tag');
         });
 
         it('reports the same position wherever the input is split', () => {
-            const xml = '<?xml version="1.0"?>\r\n<R>\r\n  <A b="1\n2">🚀 x\n</A>\n  <![CDATA[\n]]><!--\n-->\n  <B>é</C></R>';
+            const xml =
+                '<?xml version="1.0"?>\r\n<R>\r\n  <A b="1\n2">🚀 x\n</A>\n  <![CDATA[\n]]><!--\n-->\n  <B>é</C></R>';
             expect(syntaxError(xml)).to.equal('line 9, column 10: Unexpected close tag');
             for (let size = 1; size <= 30; size += 1) {
                 expect(syntaxError(xml, size), `pieces of ${size}`).to.equal('line 9, column 10: Unexpected close tag');
@@ -179,8 +182,13 @@ describe('XmlTokenizer', () => {
         });
 
         it('refuses an internal DTD subset and a declaration outside a DTD', () => {
-            for (const xml of ['<!DOCTYPE R [<!ENTITY e "x">]><R/>', '<R><!ENTITY e "x"></R>', '<!ELEMENT R ANY><R/>']) {
-                for (const size of [1, 4, 1000]) expect(limitBroken(xml, size), `${xml} in pieces of ${size}`).to.equal('dtd');
+            for (const xml of [
+                '<!DOCTYPE R [<!ENTITY e "x">]><R/>',
+                '<R><!ENTITY e "x"></R>',
+                '<!ELEMENT R ANY><R/>'
+            ]) {
+                for (const size of [1, 4, 1000])
+                    expect(limitBroken(xml, size), `${xml} in pieces of ${size}`).to.equal('dtd');
             }
         });
 
