@@ -10,7 +10,7 @@ export { XmlSyntaxError } from './xml-scanner.js';
  * what a conforming parser reads, with the leniency the readers of the same API (sax under xml2js) have always had:
  * references are read as `xml-references.ts` says, a non-character, `]]>` in text, white space before `<?xml`, a
  * repeated attribute (the last one counts) and a `<` inside an attribute value (dropped) are tolerated. Anything
- * else that is not well-formed stops it with an {@link XmlSyntaxError}, worded as the saxes parser it replaced worded them.
+ * else that is not well-formed stops it with an {@link XmlSyntaxError} that names the fault (`Unexpected close tag`).
  *
  * It never loads a DTD and refuses one of the document's own (an internal subset, or `<!ENTITY`-style markup):
  * no entity can be declared, so none can expand or fetch anything. Every token is bounded by the {@link XmlLimits}
