@@ -11,12 +11,7 @@ import type { QualysConfig } from '../model/index.js';
 import { pollHostDetections } from './host-detections-stream.js';
 import { pollHostReconciliation } from './host-reconciliation-stream.js';
 import { pollKnowledgeBase } from './knowledge-base-stream.js';
-import {
-    type HostDetectionsCheckpoint,
-    inheritedStreams,
-    QualysStream,
-    readCheckpoints
-} from './qualys-checkpoint.js';
+import { type HostDetectionsCheckpoint, inheritedStreams, QualysStream, readCheckpoints } from './qualys-checkpoint.js';
 import { DEFAULT_TUNING, type PollTuning, type QualysPollApi, QualysPollRun } from './qualys-poll-run.js';
 import { pollScans, startScanCollection } from './scans-stream.js';
 
@@ -26,8 +21,8 @@ import { pollScans, startScanCollection } from './scans-stream.js';
  * summary. The KnowledgeBase refresh goes first, so that findings are enriched from fresh entries; the scan list
  * is fetched from the start, beside the other calls, and delivered after the host detections, so that it never
  * holds them back; the host reconciliation (when due) goes last, so that it compares the host list with every
- * host delivered so far. Streams the config turns off do not run. The run summary goes out as the last batch of `host_detections` (with that stream's checkpoint unchanged), before its
- * status, and lists how every stream ended.
+ * host delivered so far. Streams the config turns off do not run. The run summary goes out as the last batch of
+ * `host_detections` (with that stream's checkpoint unchanged), before its status, and lists how every stream ended.
  */
 export async function* pollQualys(
     config: QualysConfig,
@@ -85,7 +80,12 @@ export async function* pollQualys(
     ctx.signal.throwIfAborted();
     const summary = run.finish();
     ctx.logger.info('qualys: poll finished', { outcome: run.summary.outcome, streams: run.summary.streams });
-    yield { stream: QualysStream.hostDetections, artifacts: [summary], checkpoint: detections, progress: run.progress() };
+    yield {
+        stream: QualysStream.hostDetections,
+        artifacts: [summary],
+        checkpoint: detections,
+        progress: run.progress()
+    };
     if (detectionsStatus !== undefined) yield detectionsStatus;
 }
 

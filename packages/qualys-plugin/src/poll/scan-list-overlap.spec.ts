@@ -44,7 +44,11 @@ describe('pollQualys: the scan list beside the host detections', () => {
         const outcome = await drain(pollQualys(testConfig({ scans: true }), {}, h.ctx, api));
 
         expect(outcome.error).to.equal(undefined);
-        expect([...calls].sort()).to.deep.equal(['host detections: asked', 'host detections: sent', 'scan list: asked']);
+        expect([...calls].sort()).to.deep.equal([
+            'host detections: asked',
+            'host detections: sent',
+            'scan list: asked'
+        ]);
         expect(calls.indexOf('scan list: asked')).to.be.lessThan(calls.indexOf('host detections: sent'));
         const delivered = outcome.batches.flatMap(batch => batch.artifacts.map(artifact => artifact.type));
         expect(delivered.indexOf('qualys.scan')).to.be.greaterThan(delivered.indexOf('ocsf.vulnerability_finding'));

@@ -17,7 +17,6 @@ import { HOST_DETECTION_LIMITS, XmlLimitError, type XmlLimits } from './xml-limi
 import { MAX_WRITE_CHARS } from './xml-tokenizer.js';
 import { type CollectedElement, XmlRecordRouter } from './xml-record-router.js';
 
-
 const ROOT = 'HOST_LIST_VM_DETECTION_OUTPUT';
 /** An error document is collected whole; anything this large under an error root is not one. */
 const MAX_ERROR_DOCUMENT_CHARS = 1_000_000;

@@ -34,7 +34,7 @@ export class LineCounter {
         this.newlines = newlines;
     }
 
-    /** `line 83, column 29` for position `at` in `buffer`: a character a column, as earlier parsers here counted them. */
+    /** `line 83, column 29` for position `at` in `buffer`: one column per character. */
     position(buffer: string, at: number): string {
         let line = this.linesBefore + 1;
         let start = this.lineStart;

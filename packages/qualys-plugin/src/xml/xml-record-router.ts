@@ -75,8 +75,8 @@ export abstract class XmlRecordRouter implements XmlTokenHandler {
     }
 
     /**
-     * Hands text to the tokenizer (`newlines`: its line feeds, when counted already). XML that is not well-formed throws {@link parseFailure}; an {@link XmlLimitError}
-     * and errors of the handlers propagate.
+     * Hands text to the tokenizer (`newlines`: its line feeds, when counted already). XML that is not well-formed
+     * throws {@link parseFailure}; an {@link XmlLimitError} and errors of the handlers propagate.
      */
     protected writeText(text: string, newlines = -1): void {
         try {
