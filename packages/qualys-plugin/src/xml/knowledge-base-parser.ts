@@ -3,14 +3,7 @@ import type { KbVuln, QualysCvss, UnmappedFields } from '../model/index.js';
 import { childText } from './child-text.js';
 import { parseQualysRecordList } from './qualys-record-list.js';
 import { addUnmapped } from './xml-element.js';
-import {
-    children,
-    keepAll,
-    mapElement,
-    textOf,
-    type Xml2jsFieldTable,
-    type Xml2jsValue
-} from './xml2js-document.js';
+import { children, keepAll, mapElement, textOf, type Xml2jsFieldTable, type Xml2jsValue } from './xml2js-document.js';
 
 /** A parsed KnowledgeBase response (`KNOWLEDGE_BASE_VULN_LIST_OUTPUT`). */
 export interface KnowledgeBaseResponse {

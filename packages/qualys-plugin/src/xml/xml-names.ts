@@ -15,6 +15,11 @@ for (let code = 0; code < 128; code += 1) {
 /** The XML `NameStartChar` production for a code point (astral ones included). */
 export function isNameStartChar(code: number): boolean {
     if (code < 128) return ASCII_NAME[code] === 1;
+    return isNonAsciiBmpNameStart(code) || (code >= 0x10000 && code <= 0xeffff);
+}
+
+/** The `NameStartChar` ranges above ASCII within the Basic Multilingual Plane (entity names stop at astral ones). */
+export function isNonAsciiBmpNameStart(code: number): boolean {
     return (
         (code >= 0xc0 && code <= 0xd6) ||
         (code >= 0xd8 && code <= 0xf6) ||
@@ -27,8 +32,7 @@ export function isNameStartChar(code: number): boolean {
         (code >= 0x2c00 && code <= 0x2fef) ||
         (code >= 0x3001 && code <= 0xd7ff) ||
         (code >= 0xf900 && code <= 0xfdcf) ||
-        (code >= 0xfdf0 && code <= 0xfffd) ||
-        (code >= 0x10000 && code <= 0xeffff)
+        (code >= 0xfdf0 && code <= 0xfffd)
     );
 }
 

@@ -1,4 +1,5 @@
 import { NAMED_ENTITIES } from './html-entities.js';
+import { isNonAsciiBmpNameStart } from './xml-names.js';
 
 /*
  * Entity and character references in text and attribute values, read leniently. Qualys text is not always strict
@@ -25,20 +26,7 @@ function isEntityNameStart(code: number): boolean {
             code === 0x23
         );
     }
-    return (
-        (code >= 0xc0 && code <= 0xd6) ||
-        (code >= 0xd8 && code <= 0xf6) ||
-        (code >= 0xf8 && code <= 0x2ff) ||
-        (code >= 0x370 && code <= 0x37d) ||
-        (code >= 0x37f && code <= 0x1fff) ||
-        code === 0x200c ||
-        code === 0x200d ||
-        (code >= 0x2070 && code <= 0x218f) ||
-        (code >= 0x2c00 && code <= 0x2fef) ||
-        (code >= 0x3001 && code <= 0xd7ff) ||
-        (code >= 0xf900 && code <= 0xfdcf) ||
-        (code >= 0xfdf0 && code <= 0xfffd)
-    );
+    return isNonAsciiBmpNameStart(code);
 }
 
 /** The characters sax accepts in the rest of an entity name (its `entityBody`). */

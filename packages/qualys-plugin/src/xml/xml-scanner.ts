@@ -22,12 +22,13 @@ export const CDATA = 1;
 export const COMMENT = 2;
 type Mode = typeof TEXT | typeof CDATA | typeof COMMENT;
 
-const GREATER = 0x3e;
-const SLASH = 0x2f;
+/** Character codes the scanner and the tokenizer compare against. */
+export const GREATER = 0x3e;
+export const SLASH = 0x2f;
+export const QUOTE = 0x22;
+export const APOSTROPHE = 0x27;
 const BANG = 0x21;
 const QUESTION = 0x3f;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
 const OPEN_BRACKET = 0x5b;
 const DASH = 0x2d;
 

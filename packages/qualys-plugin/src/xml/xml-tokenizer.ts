@@ -1,7 +1,18 @@
 import { codePointAt, isNameAt, isNameStartChar, type KeptName, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, type XmlLimits } from './xml-limits.js';
-import { CDATA, isHighSurrogate, isWhite, skipWhite, TEXT, XmlScanner } from './xml-scanner.js';
+import {
+    APOSTROPHE,
+    CDATA,
+    GREATER,
+    isHighSurrogate,
+    isWhite,
+    QUOTE,
+    SLASH,
+    skipWhite,
+    TEXT,
+    XmlScanner
+} from './xml-scanner.js';
 
 export { XmlSyntaxError } from './xml-scanner.js';
 
@@ -41,11 +52,7 @@ export interface XmlTokenHandler {
     text(value: string, cutFrom: number | undefined): void;
 }
 
-const GREATER = 0x3e;
-const SLASH = 0x2f;
 const EQUALS = 0x3d;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
 const CLOSE_BRACKET = 0x5d;
 
 /** White space texts shorter than this are kept for reuse. */
