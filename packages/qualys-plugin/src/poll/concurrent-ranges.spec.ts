@@ -4,7 +4,6 @@ import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { expect } from 'chai';
 import { QualysApiClient } from '../client/qualys-api-client.js';
 import { SubscriptionLimiterRegistry } from '../client/subscription-limiter-registry.js';
-import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import {
     checkpointsAfter,
@@ -12,7 +11,8 @@ import {
     detectionKeys,
     drain,
     lastCheckpoint,
-    runSummaryOf
+    runSummaryOf,
+    sandboxConfig
 } from '../test/poll-harness.js';
 import type { HostDetectionsCheckpoint, HostIdRangeCursor } from './qualys-checkpoint.js';
 import { pollQualys, type PollTuning } from './qualys-poller.js';
@@ -45,17 +45,12 @@ describe('pollQualys: host id ranges read side by side against the sandbox', () 
     const clock = new SystemClock();
 
     const configOf = (settings: Record<string, unknown> = {}): QualysConfig => {
-        const validation = validateQualysConfig({
-            host: sandbox.url,
-            username: sandbox.credentials.username,
-            password: PASSWORD,
+        return sandboxConfig(sandbox, PASSWORD, {
             scans: false,
             hostReconciliation: false,
             truncationLimit: 8,
             ...settings
         });
-        if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-        return validation.config;
     };
 
     /** A poll as the connector makes it: the client draws from the subscription's shared limiter. */

@@ -2,10 +2,16 @@ import type { Artifact, PollItem, StreamCheckpoints } from '@signal-connectors/c
 import { createTestContext, FakeClock, InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { expect } from 'chai';
-import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import type { HostRemovedData, HostReturnedData, OcsfVulnerabilityFinding } from '../ocsf/index.js';
-import { artifactsOf, checkpointsAfter, CONNECTOR_ID, drain, runSummaryOf } from '../test/poll-harness.js';
+import {
+    artifactsOf,
+    checkpointsAfter,
+    CONNECTOR_ID,
+    drain,
+    runSummaryOf,
+    sandboxConfig
+} from '../test/poll-harness.js';
 import type { HostReconciliationCheckpoint } from './qualys-checkpoint.js';
 import { pollQualys, type PollTuning } from './qualys-poller.js';
 import { QualysApiClient } from '../client/qualys-api-client.js';
@@ -26,18 +32,13 @@ describe('pollQualys: the host_reconciliation stream against the sandbox', () =>
     let pluginStore: InMemoryKeyValueStore;
 
     const configOf = (settings: Record<string, unknown> = {}): QualysConfig => {
-        const validation = validateQualysConfig({
-            host: sandbox.url,
-            username: sandbox.credentials.username,
-            password: PASSWORD,
+        return sandboxConfig(sandbox, PASSWORD, {
             scans: false,
             truncationLimit: 10,
             // One range: the only host list calls are the reconciliation's.
             maxConcurrentPages: 1,
             ...settings
         });
-        if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-        return validation.config;
     };
 
     /** One poll at the clock's time, on the instance's store (the ledger) and plugin store (the KB cache). */

@@ -1,7 +1,6 @@
 import type { StreamCheckpoints } from '@signal-connectors/connector-sdk';
 import { createTestContext, InMemoryKeyValueStore } from '@signal-connectors/connector-sdk/testing';
 import { expect } from 'chai';
-import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import type { QualysConnector } from '../qualys-connector.js';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
@@ -12,7 +11,8 @@ import {
     detectionKeys,
     drain,
     lastCheckpoint,
-    runSummaryOf
+    runSummaryOf,
+    sandboxConfig
 } from '../test/poll-harness.js';
 import { toQualysTime } from '../model/qualys-time.js';
 
@@ -52,15 +52,10 @@ describe('pollQualys: incremental polls against the sandbox', () => {
             scans: 4,
             password: PASSWORD
         });
-        const validation = validateQualysConfig({
-            host: sandbox.url,
-            username: sandbox.credentials.username,
-            password: PASSWORD,
+        config = sandboxConfig(sandbox, PASSWORD, {
             truncationLimit: 7,
             windowOverlap: '15m'
         });
-        if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-        config = validation.config;
         connector = instanceConnector((await pluginContainers()).plugin, 'qualys-sandbox');
     });
     after(() => sandbox.close());

@@ -34,9 +34,7 @@ describe('pollQualys: KnowledgeBase and scan list calls read again after a failu
 
     it('re-reads a KnowledgeBase batch whose XML was cut short on HTTP 200, and completes', async () => {
         const full = kbList([{ qid: QID }]);
-        qualys
-            .on('hld', ok(hldPage(hostsRange(100, 2, [QID]))))
-            .on('kb', ok(full.slice(0, full.length / 2)), ok(full));
+        qualys.on('hld', ok(hldPage(hostsRange(100, 2, [QID])))).on('kb', ok(full.slice(0, full.length / 2)), ok(full));
         const outcome = await poll({ kbEnrichment: true });
 
         expect(outcome.error).to.equal(undefined);

@@ -84,7 +84,10 @@ describe('readCheckpoints', () => {
             watermark: '2024-05-14T08:00:00Z',
             window: {
                 before: '2024-05-14T09:00:00Z',
-                ranges: [{ idMax: 199, nextIdMin: 150 }, { idMin: 200, done: true }]
+                ranges: [
+                    { idMax: 199, nextIdMin: 150 },
+                    { idMin: 200, done: true }
+                ]
             },
             hostIds: { count: 300, sample: [100, 200] }
         };

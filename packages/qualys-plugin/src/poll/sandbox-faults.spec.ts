@@ -1,6 +1,5 @@
 import type { PollBatch } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
-import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import type { QualysConfig } from '../model/index.js';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import {
@@ -10,6 +9,7 @@ import {
     pollError,
     pollHarness,
     runSummaryOf,
+    sandboxConfig,
     startPoll
 } from '../test/poll-harness.js';
 
@@ -31,17 +31,12 @@ describe('pollQualys: faults of a real server (sandbox)', () => {
 
     before(async () => {
         sandbox = await QualysSandbox.start({ hosts: 20, detectionsPerHost: 2, resultsSize: 20, password: PASSWORD });
-        const validation = validateQualysConfig({
-            host: sandbox.url,
-            username: sandbox.credentials.username,
-            password: PASSWORD,
+        config = sandboxConfig(sandbox, PASSWORD, {
             truncationLimit: 8,
             scans: false,
             kbEnrichment: false,
             hostReconciliation: false
         });
-        if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-        config = validation.config;
         expectedHosts = [...new Set([...sandbox.tenant.expectedDetections({})].map(d => d.hostId))];
     });
     after(() => sandbox.close());

@@ -52,6 +52,25 @@ export function testConfig(settings: Record<string, unknown> = {}): QualysConfig
     return result.config;
 }
 
+/**
+ * A validated config for a sandbox on loopback: its address and user, `password`, and `settings` over Qualys'
+ * defaults (every stream on). Throws on settings the validator refuses.
+ */
+export function sandboxConfig(
+    sandbox: { url: string; credentials: { username: string } },
+    password: string,
+    settings: Record<string, unknown> = {}
+): QualysConfig {
+    const result = validateQualysConfig({
+        host: sandbox.url,
+        username: sandbox.credentials.username,
+        password,
+        ...settings
+    });
+    if (!result.ok) throw new Error(`bad sandbox config: ${JSON.stringify(result.problems)}`);
+    return result.config;
+}
+
 /** A poll context whose clock, log, plugin store, metrics and abort controller a spec can reach. */
 export interface PollHarness {
     ctx: PollContext;
