@@ -6,21 +6,13 @@ import { KnowledgeBaseEnricher } from './knowledge-base-enricher.js';
 
 const PREFIX = 'kb:test';
 
-/** An enricher whose KnowledgeBase calls wait until the spec answers them, one by one. */
-function enricherWithHeldCalls(store: InMemoryKeyValueStore): {
-    enricher: KnowledgeBaseEnricher;
-    calls: { ids: string; answer: () => void }[];
-} {
-    const calls: { ids: string; answer: () => void }[] = [];
-    const enricher = new KnowledgeBaseEnricher({
-        fetchKnowledgeBase: params =>
-            new Promise(resolve => {
-                const ids = params.ids.split(',').map(Number);
-                calls.push({
-                    ids: params.ids,
-                    answer: () => resolve(kbList(ids.map(qid => ({ qid, title: `Title ${qid}` }))))
-                });
-            }),
+/** An enricher on `store` whose KnowledgeBase calls go to `fetchKnowledgeBase`. */
+function enricherFetching(
+    store: InMemoryKeyValueStore,
+    fetchKnowledgeBase: (params: Record<string, string>) => Promise<string>
+): KnowledgeBaseEnricher {
+    return new KnowledgeBaseEnricher({
+        fetchKnowledgeBase,
         store,
         keyPrefix: PREFIX,
         source: { connector: 'signal-client.qualys', instance: 'kb-test' },
@@ -28,6 +20,25 @@ function enricherWithHeldCalls(store: InMemoryKeyValueStore): {
         logger: new CapturedLogger(),
         clock: new FakeClock()
     });
+}
+
+/** An enricher whose KnowledgeBase calls wait until the spec answers them, one by one. */
+function enricherWithHeldCalls(store: InMemoryKeyValueStore): {
+    enricher: KnowledgeBaseEnricher;
+    calls: { ids: string; answer: () => void }[];
+} {
+    const calls: { ids: string; answer: () => void }[] = [];
+    const enricher = enricherFetching(
+        store,
+        params =>
+            new Promise(resolve => {
+                const ids = params.ids.split(',').map(Number);
+                calls.push({
+                    ids: params.ids,
+                    answer: () => resolve(kbList(ids.map(qid => ({ qid, title: `Title ${qid}` }))))
+                });
+            })
+    );
     return { enricher, calls };
 }
 
@@ -64,15 +75,7 @@ describe('KnowledgeBaseEnricher: lookups side by side', () => {
 
     it('fails a lookup waiting on a QID whose call failed', async () => {
         const store = new InMemoryKeyValueStore();
-        const enricher = new KnowledgeBaseEnricher({
-            fetchKnowledgeBase: () => Promise.reject(new Error('KnowledgeBase unreachable')),
-            store,
-            keyPrefix: PREFIX,
-            source: { connector: 'signal-client.qualys', instance: 'kb-test' },
-            signal: new AbortController().signal,
-            logger: new CapturedLogger(),
-            clock: new FakeClock()
-        });
+        const enricher = enricherFetching(store, () => Promise.reject(new Error('KnowledgeBase unreachable')));
         const first = enricher.resolve([7]);
         const second = enricher.resolve([7]);
         const outcomes = await Promise.allSettled([first, second]);
