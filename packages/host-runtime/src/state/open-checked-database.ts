@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { ensurePrivateFile, restrictFile } from '../files/file-modes.js';
 import { assertNotHeld, lockDatabase } from './data-dir-lock.js';
 import { explainOpenError, StateStoreError } from './state-store-error.js';
+import { SYNCHRONOUS_NORMAL } from './sqlite-transaction.js';
 
 /** Files SQLite keeps beside a database; it creates them with the database file's mode. */
 const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'];
@@ -51,8 +52,11 @@ export function openCheckedDatabase(
                 `state database ${path} cannot use WAL mode (got '${mode.journal_mode}'): put dataDir on a local file system`
             );
         }
-        // FULL: a commit survives a power loss too; commits are per batch, so the cost is negligible.
-        db.exec('PRAGMA synchronous = FULL');
+        // NORMAL: a commit survives a crash of the process, not always a power loss; the last commits may then be
+        // lost, never half of one. A poll commits its checkpoint after the sink made the batch durable, so a lost
+        // commit only rewinds to an earlier checkpoint (the batches are delivered again), and it saves an fsync per
+        // batch. What an operator saves is committed with FULL (see `runDurably`).
+        db.exec(`PRAGMA synchronous = ${SYNCHRONOUS_NORMAL}`);
         setUp(db);
         return db;
     } catch (error) {

@@ -21,7 +21,7 @@ import {
     type StatusRow,
     type StreamRow
 } from './sqlite-state-statements.js';
-import { runInTransaction } from './sqlite-transaction.js';
+import { runDurably, runInTransaction } from './sqlite-transaction.js';
 import type { InstanceStore, StoredInstance } from './instance-store.js';
 import type {
     InstanceStatus,
@@ -132,7 +132,7 @@ export class SqliteStateStore implements StateStore, InstanceStore {
     }
 
     resetCheckpoint(instanceId: string, stream?: string): void {
-        runInTransaction(this.db, () => {
+        runDurably(this.db, () => {
             if (stream === undefined) this.statements.resetCheckpoints.run(instanceId);
             else this.statements.resetCheckpoint.run(instanceId, stream);
             this.statements.dropEmptyStream.run(instanceId, stream ?? LEGACY_CHECKPOINT_KEY);
@@ -219,20 +219,22 @@ export class SqliteStateStore implements StateStore, InstanceStore {
     }
 
     saveInstance(instance: StoredInstance): void {
-        this.statements.saveInstance.run(
-            instance.id,
-            instance.connector,
-            instance.enabled ? 1 : 0,
-            instance.pollingInterval,
-            JSON.stringify(instance.settings),
-            instance.sealedSecrets ?? null,
-            instance.createdAt,
-            instance.updatedAt
+        runDurably(this.db, () =>
+            this.statements.saveInstance.run(
+                instance.id,
+                instance.connector,
+                instance.enabled ? 1 : 0,
+                instance.pollingInterval,
+                JSON.stringify(instance.settings),
+                instance.sealedSecrets ?? null,
+                instance.createdAt,
+                instance.updatedAt
+            )
         );
     }
 
     deleteInstance(id: string): boolean {
-        return runInTransaction(this.db, () => {
+        return runDurably(this.db, () => {
             const deleted = Number(this.statements.deleteInstance.run(id).changes) > 0;
             for (const table of ['stream_state', 'runs', 'instance_status'])
                 this.db.prepare(`DELETE FROM ${table} WHERE instance_id = ?`).run(id);
