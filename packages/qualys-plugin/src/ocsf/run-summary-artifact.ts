@@ -19,6 +19,14 @@ export interface UnsettledScan {
     launched?: string;
 }
 
+/** A host id range of an interrupted window, as a resumed run found it. */
+export interface ResumedRange {
+    idMin?: number;
+    idMax?: number;
+    nextIdMin?: number;
+    done?: boolean;
+}
+
 /**
  * What one poll did, delivered as the poll's last artifact so a consumer can reconcile what it received with
  * what was collected (counts per run, watermark movement, throttling, each stream's outcome), and see why a run
@@ -37,8 +45,11 @@ export interface RunSummary {
     streams: Record<string, StreamSummary>;
     /** The detection window (`vm_processed_after` / `_before`). */
     window?: { after?: string; before: string };
-    /** Set when the run continued an interrupted window. */
-    resumedFrom?: { nextIdMin?: number };
+    /**
+     * Set when the run continued an interrupted window: each host id range as the run found it (`nextIdMin`: where
+     * it went on; `done`: already delivered), and `nextIdMin` of the first range left.
+     */
+    resumedFrom?: { nextIdMin?: number; ranges?: ResumedRange[] };
     pages: number;
     hosts: number;
     detections: number;

@@ -192,7 +192,9 @@ describe('pollQualys: host id ranges read side by side against the sandbox', () 
         expect(sandbox.limits.snapshot().hld.peakRunning).to.equal(1);
         const all = [...killedConsumer, ...detectionKeys(resumed.items)].sort();
         expect(all, 'every detection exactly once across the two polls').to.deep.equal(everything());
-        expect(runSummaryOf(resumed.items).resumedFrom).to.not.equal(undefined);
+        const resumedFrom = runSummaryOf(resumed.items).resumedFrom;
+        expect(resumedFrom?.ranges, 'the summary shows where every range went on').to.deep.equal(saved);
+        expect(resumedFrom?.nextIdMin).to.equal(saved.find(range => range.done !== true)?.nextIdMin);
         expect(lastCheckpoint(resumed.items)).to.include({ watermark: checkpoint?.window?.before });
     });
 

@@ -40,7 +40,9 @@ export async function* pollHostDetections(
     summary.window = { after: window.after, before: window.before };
     const { ranges, concurrency } = await planDetectionRanges(run, checkpoint, opened.ranges);
     const resumedAt = opened.ranges?.find(range => range.done !== true)?.nextIdMin;
-    if (opened.ranges !== undefined) summary.resumedFrom = { nextIdMin: resumedAt };
+    if (opened.ranges !== undefined) {
+        summary.resumedFrom = { nextIdMin: resumedAt, ranges: opened.ranges.map(range => ({ ...range })) };
+    }
     summary.watermark = checkpoint.watermark;
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
     // The hosts delivered, for the host reconciliation to find those Qualys no longer lists.

@@ -110,6 +110,6 @@ describe('pollQualys: run summary', () => {
             after: '2024-05-14T07:45:00Z',
             before: '2024-05-14T09:00:00Z'
         });
-        expect(runSummaryOf(batches).resumedFrom).to.deep.equal({ nextIdMin: 104 });
+        expect(runSummaryOf(batches).resumedFrom).to.deep.equal({ nextIdMin: 104, ranges: [{ nextIdMin: 104 }] });
     });
 });
