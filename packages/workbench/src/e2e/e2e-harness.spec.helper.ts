@@ -59,7 +59,10 @@ export interface RunSummaryData {
     outcome: 'complete' | 'partial' | 'failed';
     streams: Record<string, { outcome: 'complete' | 'failed' | 'skipped'; error?: { kind: string; message: string } }>;
     window?: { after?: string; before: string };
-    resumedFrom?: { nextIdMin?: number };
+    resumedFrom?: {
+        nextIdMin?: number;
+        ranges?: { idMin?: number; idMax?: number; nextIdMin?: number; done?: boolean }[];
+    };
     pages: number;
     hosts: number;
     detections: number;

@@ -60,7 +60,7 @@ describe('e2e: signal-client poll killed with SIGKILL half-way, then polled agai
         expect(findingKeyList(all)).to.have.length(e2e.expectedKeys().size);
         expect(findingHostIds(resumedRun).every(id => id >= nextIdMin!)).to.equal(true);
         const [summary] = runSummaries(resumedRun);
-        expect(summary.resumedFrom).to.deep.equal({ nextIdMin });
+        expect(summary.resumedFrom).to.deep.equal({ nextIdMin, ranges: checkpoint?.window?.ranges });
         expect(summary.window?.before).to.equal(page1.params.vm_processed_before);
         const remaining = new Set([...sandbox.tenant.expectedDetections({ idMin: nextIdMin })].map(d => d.hostId));
         expect(summary).to.include({ outcome: 'complete', hosts: remaining.size });

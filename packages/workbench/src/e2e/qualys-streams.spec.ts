@@ -154,7 +154,10 @@ describe('e2e: streams, each with its own checkpoint and status', () => {
         expect(e2e.sandbox.requests.all('kb').map(request => request.params.last_modified_after)).to.not.include(
             legacy.kbRefreshedAt
         );
-        expect(runSummaries(artifacts)[0]).to.deep.include({ resumedFrom: { nextIdMin }, outcome: 'complete' });
+        expect(runSummaries(artifacts)[0]).to.deep.include({
+            resumedFrom: { nextIdMin, ranges: [{ nextIdMin }] },
+            outcome: 'complete'
+        });
 
         // Every stream has its own checkpoint now, and the old one is gone.
         const checkpoints = e2e.committedCheckpoints();
