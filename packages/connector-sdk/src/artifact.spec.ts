@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type Artifact, ARTIFACT_JSON, artifactJson, withArtifactJson } from './artifact.js';
+import { type Artifact, ARTIFACT_JSON, artifactJson, keepTextOnly, withArtifactJson } from './artifact.js';
 
 function finding(): Artifact<{ qid: number }> {
     return {
@@ -28,5 +28,24 @@ describe('artifactJson', () => {
     it('throws a TypeError for an artifact that is not JSON', () => {
         const broken = { ...finding(), data: { qid: 1n } } as unknown as Artifact;
         expect(() => artifactJson(broken)).to.throw(TypeError);
+    });
+});
+
+describe('keepTextOnly', () => {
+    it('keeps the envelope and the text, and reads data back from the text', () => {
+        const rendered = withArtifactJson(finding(), JSON.stringify({ ...finding(), data: { qid: 2 } }));
+        const lean = keepTextOnly(rendered);
+        expect(lean).to.not.equal(rendered);
+        expect(artifactJson(lean)).to.equal(rendered[ARTIFACT_JSON]);
+        expect(lean.data).to.deep.equal({ qid: 2 });
+        expect(lean.data).to.equal(lean.data);
+        expect(Object.keys(lean)).to.deep.equal(['id', 'type', 'time', 'source', 'data']);
+        expect({ ...lean }).to.deep.equal({ ...finding(), data: { qid: 2 } });
+        expect(JSON.stringify(lean)).to.equal(rendered[ARTIFACT_JSON]);
+    });
+
+    it('returns an artifact without rendered text as it is', () => {
+        const plain = finding();
+        expect(keepTextOnly(plain)).to.equal(plain);
     });
 });

@@ -39,6 +39,33 @@ export function withArtifactJson<A extends Artifact>(artifact: A, json: string):
 }
 
 /**
+ * The same artifact holding only its rendered text (see {@link withArtifactJson}): `data` is parsed back from the
+ * text when first read. A connector that hands out many rendered artifacts per batch uses it so that the batch, held
+ * while it is delivered, holds text alone: the object tree each artifact was rendered from dies young instead of
+ * being kept (and copied by the garbage collector) until the batch is written. An artifact without rendered text
+ * is returned as it is.
+ */
+export function keepTextOnly<Data>(artifact: Artifact<Data>): Artifact<Data> {
+    const json = artifact[ARTIFACT_JSON];
+    if (json === undefined) return artifact;
+    const { id, type, time, source } = artifact;
+    let parsed: { data: Data } | undefined;
+    return withArtifactJson(
+        {
+            id,
+            type,
+            time,
+            source,
+            get data(): Data {
+                parsed ??= JSON.parse(json) as { data: Data };
+                return parsed.data;
+            }
+        },
+        json
+    );
+}
+
+/**
  * The JSON text of an artifact: its pre-rendered text when the connector attached one, else `JSON.stringify`.
  * Throws a TypeError for an artifact that is not JSON (a BigInt, a cycle).
  */

@@ -1,4 +1,4 @@
-import type { Artifact, PollBatch } from '@signal-connectors/connector-sdk';
+import { type Artifact, keepTextOnly, type PollBatch } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
 import { QualysEndpoint } from '../client/qualys-api-client.js';
@@ -6,7 +6,7 @@ import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { type HostChunk, pageHostDetections } from './host-detection-pager.js';
 import { planDetectionRanges } from './host-id-range-planner.js';
 import { describeRanges, HostIdSample, rangeStart } from './host-id-ranges.js';
-import { HostLedger } from './host-ledger.js';
+import { DeliveredHosts, HostLedger } from './host-ledger.js';
 import type { KnowledgeBaseEnricher, KnowledgeBaseLookup } from './knowledge-base-enricher.js';
 import { mergeAsync } from './merge-async.js';
 import { openDetectionWindow } from './poll-window.js';
@@ -47,6 +47,7 @@ export async function* pollHostDetections(
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
     // The hosts delivered, for the host reconciliation to find those Qualys no longer lists.
     const ledger = config.hostReconciliation ? new HostLedger(ctx.store) : undefined;
+    const seen = toQualysTime(run.pollStart);
     // The host ids delivered, from which the next window's ranges are split.
     const delivered = new HostIdSample();
     ctx.logger.info('qualys: host detection window', {
@@ -101,12 +102,16 @@ export async function* pollHostDetections(
         // A detection without any date, on a host without a scan time, is timed by the response.
         const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
         const mapper = new VulnerabilityFindingMapper(run.source, { fallbackTime });
+        const deliveredHosts = ledger === undefined ? undefined : new DeliveredHosts(seen);
         for (const { host, detections } of chunk.hosts) {
             const hostPart = mapper.host(host);
             const hostArtifact = mapHostArtifact(hostPart, run.source, fallbackTime);
             if (hostArtifact) artifacts.push(hostArtifact);
             for (const detection of detections) {
-                artifacts.push(mapper.map(hostPart, detection, summaries.get(detection.qid)));
+                const finding = mapper.map(hostPart, detection, summaries.get(detection.qid));
+                deliveredHosts?.add(finding.data);
+                // The batch holds each finding as its text alone while it is delivered (see keepTextOnly).
+                artifacts.push(keepTextOnly(finding));
             }
             delivered.add(host.id);
         }
@@ -122,7 +127,7 @@ export async function* pollHostDetections(
         current = windowCheckpoint(checkpoint, window, cursors, delivered, concurrencyLimit());
         yield { stream: QualysStream.hostDetections, artifacts, checkpoint: current, progress: run.progress() };
         await persist();
-        await ledger?.recordDelivered(artifacts, toQualysTime(run.pollStart));
+        if (deliveredHosts !== undefined) await ledger?.record(deliveredHosts);
     }
     ctx.logger.info('qualys: fetched host detections', {
         pages: summary.pages,

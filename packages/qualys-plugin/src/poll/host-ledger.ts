@@ -25,9 +25,31 @@ const SEEN = 'host:';
 const REMOVED = 'removed-host:';
 /** Host ids are zero-padded in keys, so the store's ascending key order is numeric order. */
 const ID_DIGITS = 12;
-
 /** Suppressed (3) and Resolved (4) findings are closed already. */
 const CLOSED_STATUSES = new Set([3, 4]);
+
+/**
+ * The ledger's view of the findings a batch delivers, gathered as they are mapped: what the ledger keeps of each host
+ * and its open findings, so the batch itself need not keep every finding's object tree until it is recorded.
+ */
+export class DeliveredHosts {
+    /** Device uid (the Qualys host id) -> the host's ledger entry. */
+    readonly hosts = new Map<string, LedgerHost>();
+
+    /** `seen`: when the findings were delivered (ISO). */
+    constructor(private readonly seen: string) {}
+
+    /** Adds one delivered finding. */
+    add(finding: OcsfVulnerabilityFinding): void {
+        const uid = finding.device.uid;
+        let host = this.hosts.get(uid);
+        if (host === undefined) {
+            host = { device: deviceOf(finding.device), open: [], seen: this.seen };
+            this.hosts.set(uid, host);
+        }
+        if (!CLOSED_STATUSES.has(finding.status_id)) host.open.push(ledgerFinding(finding));
+    }
+}
 
 /**
  * The hosts this instance delivered findings for, and those found removed from Qualys since, kept in the
@@ -43,18 +65,18 @@ export class HostLedger {
      * response lists every detection of a host), and forgets that they were removed, if they were.
      */
     async recordDelivered(artifacts: readonly Artifact[], seen: string): Promise<void> {
-        const hosts = new Map<string, LedgerHost>();
+        const delivered = new DeliveredHosts(seen);
         for (const artifact of artifacts) {
-            if (artifact.type !== VULNERABILITY_FINDING_ARTIFACT_TYPE) continue;
-            const finding = artifact.data as OcsfVulnerabilityFinding;
-            const uid = finding.device.uid;
-            let host = hosts.get(uid);
-            if (host === undefined) {
-                host = { device: deviceOf(finding.device), open: [], seen };
-                hosts.set(uid, host);
+            if (artifact.type === VULNERABILITY_FINDING_ARTIFACT_TYPE) {
+                delivered.add(artifact.data as OcsfVulnerabilityFinding);
             }
-            if (!CLOSED_STATUSES.has(finding.status_id)) host.open.push(ledgerFinding(finding));
         }
+        await this.record(delivered);
+    }
+
+    /** Records the hosts gathered in `delivered`, as {@link recordDelivered} does. */
+    async record(delivered: DeliveredHosts): Promise<void> {
+        const { hosts } = delivered;
         if (hosts.size === 0) return;
         await this.store.setMany([...hosts].map(([uid, host]) => [HostLedger.seenKey(Number(uid)), host] as const));
         // A host delivered again is not removed (any more): one lookup for the chunk, deletes only where needed.
