@@ -57,6 +57,9 @@ export async function* pollHostDetections(
         resumedFromHostId: resumedAt
     });
 
+    // One mapper for the window: a QID's share of its findings is built and rendered once, not once per chunk
+    // (a chunk rarely holds a QID twice), as long as it is among the last QID_PARTS_KEPT.
+    const mapper = new VulnerabilityFindingMapper(run.source, { maxQidParts: QID_PARTS_KEPT });
     const cursors = ranges.map(range => ({ ...range }));
     const concurrencyLimit = (): number | undefined =>
         run.api.concurrencyLimit?.(QualysEndpoint.hostDetection) ?? checkpoint.concurrencyLimit;
@@ -101,10 +104,9 @@ export async function* pollHostDetections(
         artifacts.push(...kbArtifacts);
         // A detection without any date, on a host without a scan time, is timed by the response.
         const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
-        const mapper = new VulnerabilityFindingMapper(run.source, { fallbackTime });
         const deliveredHosts = ledger === undefined ? undefined : new DeliveredHosts(seen);
         for (const { host, detections } of chunk.hosts) {
-            const hostPart = mapper.host(host);
+            const hostPart = mapper.host(host, fallbackTime);
             const hostArtifact = mapHostArtifact(hostPart, run.source, fallbackTime);
             if (hostArtifact) artifacts.push(hostArtifact);
             for (const detection of detections) {
@@ -138,6 +140,12 @@ export async function* pollHostDetections(
     });
     summary.nextWatermark = current.watermark;
 }
+
+/**
+ * QID parts a window's mapper keeps for reuse. Each is about 6 KB (the vulnerability, analytic and KnowledgeBase
+ * parts with their rendered text), so this bounds the cache near 3 MB on any tenant.
+ */
+const QID_PARTS_KEPT = 500;
 
 /** A chunk of hosts, and the lookup of the KnowledgeBase entries its detections refer to. */
 interface LookedUpChunk {
