@@ -47,7 +47,8 @@ export async function* pollHostDetections(
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
     // The hosts delivered, for the host reconciliation to find those Qualys no longer lists.
     const ledger = config.hostReconciliation ? new HostLedger(ctx.store) : undefined;
-    const seen = toQualysTime(run.pollStart);
+    // The poll's start as Qualys writes times: when the ledger saw a host, and the time of last resort.
+    const pollStarted = toQualysTime(run.pollStart);
     // The host ids delivered, from which the next window's ranges are split.
     const delivered = new HostIdSample();
     ctx.logger.info('qualys: host detection window', {
@@ -103,8 +104,8 @@ export async function* pollHostDetections(
         const { summaries, artifacts: kbArtifacts, persist } = await read.lookup;
         artifacts.push(...kbArtifacts);
         // A detection without any date, on a host without a scan time, is timed by the response.
-        const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
-        const deliveredHosts = ledger === undefined ? undefined : new DeliveredHosts(seen);
+        const fallbackTime = chunk.responseTime ?? pollStarted;
+        const deliveredHosts = ledger === undefined ? undefined : new DeliveredHosts(pollStarted);
         for (const { host, detections } of chunk.hosts) {
             const hostPart = mapper.host(host, fallbackTime);
             const hostArtifact = mapHostArtifact(hostPart, run.source, fallbackTime);

@@ -25,6 +25,7 @@ const SEEN = 'host:';
 const REMOVED = 'removed-host:';
 /** Host ids are zero-padded in keys, so the store's ascending key order is numeric order. */
 const ID_DIGITS = 12;
+
 /** Suppressed (3) and Resolved (4) findings are closed already. */
 const CLOSED_STATUSES = new Set([3, 4]);
 
