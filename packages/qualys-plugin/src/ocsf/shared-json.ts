@@ -38,21 +38,44 @@ function keyText(key: string): string {
  */
 export function renderJson(value: unknown, paths?: JsonPaths): string {
     if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    const pieces: string[] = [];
+    appendJson(value, paths, pieces);
+    // One join copies the pieces into one flat string. Concatenated, they would stay a tree that a sink's write
+    // flattens into a second copy, while the batch keeps both alive and the garbage collector copies them.
+    return pieces.join('');
+}
+
+/** Appends the pieces of `value`'s JSON text to `pieces`; see {@link renderJson}. */
+function appendJson(value: unknown, paths: JsonPaths | undefined, pieces: string[]): void {
+    if (value === null || typeof value !== 'object') {
+        pieces.push(JSON.stringify(value));
+        return;
+    }
     const shared = rendered.get(value);
     if (shared !== undefined) {
-        if (shared !== null) return shared;
+        if (shared !== null) {
+            pieces.push(shared);
+            return;
+        }
         const text = JSON.stringify(value);
         rendered.set(value, text);
-        return text;
+        pieces.push(text);
+        return;
     }
-    if (paths === undefined || Array.isArray(value)) return JSON.stringify(value);
-    let out = '';
+    if (paths === undefined || Array.isArray(value)) {
+        pieces.push(JSON.stringify(value));
+        return;
+    }
+    pieces.push('{');
+    let first = true;
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
         const item = record[key];
         // What JSON.stringify leaves out of an object.
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-        out += `${out === '' ? '' : ','}${keyText(key)}${renderJson(item, paths[key] as JsonPaths | undefined)}`;
+        pieces.push(first ? keyText(key) : `,${keyText(key)}`);
+        first = false;
+        appendJson(item, paths[key] as JsonPaths | undefined, pieces);
     }
-    return `{${out}}`;
+    pieces.push('}');
 }
