@@ -217,8 +217,9 @@ export function renderReport(report: BenchReport): string {
         '- Our poll: `signal-client poll` as a user runs it (the installed launcher, a config file, the JSONL sink ' +
             'with an fsync per batch, a first full sync from an empty data directory, KnowledgeBase enrichment and ' +
             'scans on, every other setting at its default: host detection pages of disjoint host id ranges side ' +
-            'by side, as many as the concurrency Qualys grants, keeping one call free from a limit of 3), a new ' +
-            'process per run. "Host detection calls at once" is the most the sandbox saw running together.',
+            'by side, as many as the concurrency Qualys grants, keeping one call free from a limit of 3 up, and at ' +
+            'most `maxConcurrentPages`, 4), a new process per run. "Host detection calls at once" is the most the ' +
+            'sandbox saw running together.',
         '- The peer: `python3 py_iterparse_baseline.py URL USER PASSWORD TRUNCATION /dev/null` (each page to a ' +
             'file, then ElementTree `iterparse`, one JSON object per detection, written to /dev/null), on the ' +
             'same sandbox tenant, in the same round as our poll.',
@@ -227,7 +228,7 @@ export function renderReport(report: BenchReport): string {
             'time; the ratio is the median of the per-round ratios. Output bytes per finding is the JSONL written ' +
             'divided by the findings (KnowledgeBase and summary lines included).',
         '- The sandbox (`qualys-sandbox` CLI) runs in a process of its own on the same two cores, with a rate ' +
-            'limit that never throttles.'
+            'limit that never throttles; the fast server grants 1,000 calls at once, the slow one the limit it names.'
     );
     if (report.peerProblem !== undefined) out.push(`- **The peer did not run**: ${report.peerProblem}.`);
     out.push('');
