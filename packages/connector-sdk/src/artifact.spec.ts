@@ -44,6 +44,15 @@ describe('keepTextOnly', () => {
         expect(JSON.stringify(lean)).to.equal(rendered[ARTIFACT_JSON]);
     });
 
+    it('returns plain objects that share one data getter, so a batch of them stays small', () => {
+        const first = keepTextOnly(withArtifactJson(finding(), '{"data":1}'));
+        const second = keepTextOnly(withArtifactJson(finding(), '{"data":2}'));
+        expect(Object.getPrototypeOf(first)).to.equal(Object.prototype);
+        const getter = (artifact: Artifact): unknown => Object.getOwnPropertyDescriptor(artifact, 'data')?.get;
+        expect(getter(first)).to.be.a('function').and.equal(getter(second));
+        expect([first.data, second.data]).to.deep.equal([1, 2]);
+    });
+
     it('returns an artifact without rendered text as it is', () => {
         const plain = finding();
         expect(keepTextOnly(plain)).to.equal(plain);
