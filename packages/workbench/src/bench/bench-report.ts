@@ -3,6 +3,7 @@ import { formatMB, formatNumber, formatSeconds, formatTimes, median, MB } from '
 import { type MachineInfo, machineSection } from './machine-info.js';
 import type { PeerRun } from './peer-run.js';
 import type { PollRun } from './poll-run.js';
+import { UNBOUNDED_CONCURRENCY } from './sandbox-process.js';
 
 /** The runs of one configuration: our poll and the peer, round by round on the same tenant. */
 export interface ScenarioRuns {
@@ -228,7 +229,8 @@ export function renderReport(report: BenchReport): string {
             'time; the ratio is the median of the per-round ratios. Output bytes per finding is the JSONL written ' +
             'divided by the findings (KnowledgeBase and summary lines included).',
         '- The sandbox (`qualys-sandbox` CLI) runs in a process of its own on the same two cores, with a rate ' +
-            'limit that never throttles; the fast server grants 1,000 calls at once, the slow one the limit it names.'
+            `limit that never throttles; the fast server grants ${formatNumber(UNBOUNDED_CONCURRENCY)} calls at once, ` +
+            'the slow one the limit it names.'
     );
     if (report.peerProblem !== undefined) out.push(`- **The peer did not run**: ${report.peerProblem}.`);
     out.push('');

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+/** Concurrent calls per API the sandbox grants when a tenant names no limit: more than any poll makes. */
+export const UNBOUNDED_CONCURRENCY = 1000;
+
 /** The synthetic tenant the sandbox serves, and how it answers. */
 export interface SandboxTenant {
     hosts: number;
@@ -57,7 +60,7 @@ export async function startSandboxProcess(tenant: SandboxTenant): Promise<Sandbo
         '--rate-limit',
         '1000000/3600',
         '--concurrency-limit',
-        String(tenant.concurrencyLimit ?? 1000),
+        String(tenant.concurrencyLimit ?? UNBOUNDED_CONCURRENCY),
         ...(tenant.bytesPerSec === undefined ? [] : ['--bytes-per-sec', String(tenant.bytesPerSec)])
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
