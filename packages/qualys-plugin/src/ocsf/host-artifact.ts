@@ -33,13 +33,9 @@ export interface HostArtifactData {
 /**
  * The `qualys.host` artifact of a host, or undefined when Qualys sent no cloud metadata or cloud tags for it.
  * The id covers the host and the raw metadata, so the same context redelivered keeps its id and a changed one
- * (a new public IP, a new tag) gets a new id. `time` is the host's last scan, else `fallbackTime`.
+ * (a new public IP, a new tag) gets a new id. `time` is the host's last scan, else the part's fallback time.
  */
-export function mapHostArtifact(
-    part: HostFindingPart,
-    source: ArtifactSource,
-    fallbackTime?: string
-): Artifact<HostArtifactData> | undefined {
+export function mapHostArtifact(part: HostFindingPart, source: ArtifactSource): Artifact<HostArtifactData> | undefined {
     const { host } = part;
     const metadata = host.cloudMetadata ?? [];
     const cloudTags = host.cloudTags ?? [];
@@ -58,7 +54,7 @@ export function mapHostArtifact(
     return {
         id: stableId('qvh_', [source.instance, host.id, metadata, cloudTags]),
         type: HOST_ARTIFACT_TYPE,
-        time: isoTime(part.lastScanned, fallbackTime),
+        time: isoTime(part.lastScanned, part.fallbackTime),
         source,
         data
     };

@@ -108,7 +108,7 @@ export async function* pollHostDetections(
         const deliveredHosts = ledger === undefined ? undefined : new DeliveredHosts(pollStarted);
         for (const { host, detections } of chunk.hosts) {
             const hostPart = mapper.host(host, fallbackTime);
-            const hostArtifact = mapHostArtifact(hostPart, run.source, fallbackTime);
+            const hostArtifact = mapHostArtifact(hostPart, run.source);
             if (hostArtifact) artifacts.push(hostArtifact);
             for (const detection of detections) {
                 const finding = mapper.map(hostPart, detection, summaries.get(detection.qid));

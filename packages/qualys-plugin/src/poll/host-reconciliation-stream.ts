@@ -112,7 +112,7 @@ async function findingsOf(
         const mapper = new VulnerabilityFindingMapper(run.source, { fallbackTime });
         for (const { host, detections } of chunk.hosts) {
             const part = mapper.host(host);
-            const hostArtifact = mapHostArtifact(part, run.source, fallbackTime);
+            const hostArtifact = mapHostArtifact(part, run.source);
             if (hostArtifact) artifacts.push(hostArtifact);
             for (const detection of detections)
                 artifacts.push(mapper.map(part, detection, summaries.get(detection.qid)));
