@@ -41,7 +41,9 @@ export interface PollTuning {
 export const DEFAULT_TUNING: Readonly<PollTuning> = {
     chunkHosts: 100,
     // 250 was measured too (`npm run bench`): 159-166 MB peak against 192-198, but 10-25% slower (four times the
-    // fsyncs and commits) and three times the KnowledgeBase calls on a cold cache (each chunk fetches its new QIDs).
+    // fsync waits) and three times the KnowledgeBase calls on a cold cache (each chunk fetches its new QIDs). The
+    // lower peak comes from the garbage collector working during those waits: sharing one fsync among several small
+    // batches brought back the speed and the peak alike.
     chunkDetections: 1000,
     maxPageAttempts: 4,
     kbRefreshEveryMs: 6 * 3_600_000,
