@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { garbageCollector } from './garbage-collector.spec.helper.js';
 import { HostDetectionParser } from './host-detection-parser.js';
 import { tokenizeOnly } from './tokenize-only.js';
 import { generatedHostDetections } from './xml-fixtures.spec.helper.js';
@@ -9,23 +8,11 @@ const HOSTS = 10_000;
 const DETECTIONS_PER_HOST = 25;
 const MB = 1024 * 1024;
 
-/** A garbage collector to measure live memory with: `global.gc` under --expose-gc, else enabled at runtime. */
-function collector(): (() => void) | undefined {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed !== undefined) return exposed;
-    try {
-        setFlagsFromString('--expose-gc');
-        return runInNewContext('gc') as () => void;
-    } catch {
-        return undefined;
-    }
-}
-
 describe('HostDetectionParser on a large stream', function () {
     this.timeout(300_000);
 
     it(`parses ${HOSTS} hosts x ${DETECTIONS_PER_HOST} detections in bounded memory`, async () => {
-        const gc = collector();
+        const gc = garbageCollector();
         // Without a collector heapUsed includes garbage, so only a generous bound is meaningful.
         const bound = gc === undefined ? 200 * MB : 30 * MB;
         gc?.();

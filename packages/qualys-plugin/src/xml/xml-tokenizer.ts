@@ -1,3 +1,4 @@
+import { detachedString } from './detached-string.js';
 import { codePointAt, isNameAt, isNameStartChar, type KeptName, NameTable, nameEnd } from './xml-names.js';
 import { attributeValue, firstNonBlank, textValue } from './xml-references.js';
 import { maxRunChars, RECORD_LIST_LIMITS, type XmlLimits } from './xml-limits.js';
@@ -28,10 +29,11 @@ export { XmlSyntaxError } from './xml-scanner.js';
  * (an {@link XmlLimitError} otherwise): a text or CDATA run keeps its first `maxRunChars` characters and says how
  * long it was, a comment of any length is read, a tag, processing instruction or DOCTYPE past `maxMarkupChars` fails.
  *
- * The input is scanned with `indexOf` and `charCodeAt`; a value is sliced out only when it is handed out, and only
- * while {@link XmlTokenizer.collectText} is set, so skipped content costs no allocation. Names are interned. A chunk
- * may end anywhere: a token cut short is read again, whole, once the next chunk arrives (tags are bounded), and a
- * text run, CDATA section or comment carries on from where it stopped.
+ * The input is scanned with `indexOf` and `charCodeAt`; a value is copied out only when it is handed out, and only
+ * while {@link XmlTokenizer.collectText} is set, so skipped content costs no allocation. Each value handed out is a
+ * string of its own ({@link detachedString}): one kept for long never keeps the chunk it was read from. Names are
+ * interned. A chunk may end anywhere: a token cut short is read again, whole, once the next chunk arrives (tags are
+ * bounded), and a text run, CDATA section or comment carries on from where it stopped.
  */
 
 /** Characters written to the tokenizer at a time: bounds how many records one write can complete. */
@@ -221,7 +223,7 @@ export class XmlTokenizer extends XmlScanner {
         const close = text.indexOf(quote === QUOTE ? '"' : "'", index + 1);
         if (close === -1) return -1;
         // A repeated attribute is tolerated, the last one counts.
-        const value = attributeValue(text.slice(index + 1, close));
+        const value = detachedString(attributeValue(text.slice(index + 1, close)));
         // A plain object stays small and fast (one without a prototype would not); `__proto__` is defined as data.
         if (name !== '__proto__') attributes[name] = value;
         else Object.defineProperty(attributes, name, { value, enumerable: true, writable: true, configurable: true });
@@ -333,7 +335,7 @@ export class XmlTokenizer extends XmlScanner {
         if (!cdata && this.blank) this.blank = firstNonBlank(raw) === raw.length;
         if (value === '') return;
         this.at = at;
-        this.handler.text(value, cutFrom);
+        this.handler.text(detachedString(value), cutFrom);
     }
 
     /**
@@ -347,8 +349,7 @@ export class XmlTokenizer extends XmlScanner {
         if (firstNonBlank(this.buffer, from) < to || this.carriageReturnAfter(from) < to) return undefined;
         const text = this.buffer.slice(from, to);
         if (length >= BLANK_TEXTS) return text;
-        // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
-        const copy = text.split('').join('');
+        const copy = detachedString(text);
         this.blankTexts[length] = copy;
         return copy;
     }
