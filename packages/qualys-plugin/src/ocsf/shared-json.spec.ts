@@ -27,6 +27,20 @@ describe('renderJson', () => {
         expect(renderJson({ data: { device } }, paths)).to.equal('{"data":{"device":{"uid":"1","name":"host"}}}');
     });
 
+    it('renders each value alone, after a longer one and after one that failed', () => {
+        const long = { data: { inner: { a: 1 }, b: [2], c: 'three', d: { e: 4 }, f: null } };
+        expect(renderJson(long, paths)).to.equal(JSON.stringify(long));
+        expect(renderJson({ data: {} }, paths)).to.equal('{"data":{}}');
+        expect(() => renderJson({ data: { inner: { big: 1n } } }, paths)).to.throw(TypeError);
+        expect(renderJson({ x: 1 }, paths)).to.equal('{"x":1}');
+    });
+
+    it('leaves out inherited keys, as JSON.stringify does', () => {
+        const value = Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, { own: 2 });
+        expect(renderJson({ data: value }, { data: {} })).to.equal(JSON.stringify({ data: value }));
+        expect(renderJson({ data: value }, { data: {} })).to.equal('{"data":{"own":2}}');
+    });
+
     it('renders an object that is not shared anew each time', () => {
         const device = { uid: '1' };
         expect(renderJson({ data: { device } }, paths)).to.equal('{"data":{"device":{"uid":"1"}}}');
