@@ -339,19 +339,17 @@ export class XmlTokenizer extends XmlScanner {
     }
 
     /**
-     * `buffer[from, to)` when it is white space without a carriage return, as a kept string when it is short
-     * (indentation repeats on every line); undefined otherwise.
+     * `buffer[from, to)`, as a string of its own, when it is white space without a carriage return; kept for reuse
+     * when it is short (indentation repeats on every line). Undefined otherwise.
      */
     private blankText(from: number, to: number): string | undefined {
         const length = to - from;
         const kept = length < BLANK_TEXTS ? this.blankTexts[length] : undefined;
         if (kept !== undefined && this.buffer.startsWith(kept, from)) return kept;
         if (firstNonBlank(this.buffer, from) < to || this.carriageReturnAfter(from) < to) return undefined;
-        const text = this.buffer.slice(from, to);
-        if (length >= BLANK_TEXTS) return text;
-        const copy = detachedString(text);
-        this.blankTexts[length] = copy;
-        return copy;
+        const text = detachedString(this.buffer.slice(from, to));
+        if (length < BLANK_TEXTS) this.blankTexts[length] = text;
+        return text;
     }
 
     private ampersandAfter(from: number): number {
