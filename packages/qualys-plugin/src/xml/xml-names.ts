@@ -1,3 +1,5 @@
+import { detachedString } from './detached-string.js';
+
 /*
  * XML 1.0 (fifth edition) names, and a table that hands out each distinct element or attribute name as one string:
  * a host detection page repeats a few dozen names millions of times, and slicing each occurrence out of the input
@@ -147,8 +149,11 @@ export class NameTable {
             slot = (slot + 1) & (SLOTS - 1);
         }
         const name = text.slice(from, to);
-        if (this.count >= MAX_NAMES) return { name, next: undefined, other: undefined, attribute: undefined };
-        // A copy of its own: a longer slice would keep the whole chunk and read its characters indirectly.
+        if (this.count >= MAX_NAMES) {
+            return { name: detachedString(name), next: undefined, other: undefined, attribute: undefined };
+        }
+        // A flat copy of its own: a slice would keep the whole chunk, and a kept name is compared on every tag, so its
+        // characters are better read directly than through the view detachedString makes.
         const kept: KeptName = {
             name: name.split('').join(''),
             next: undefined,
