@@ -52,7 +52,8 @@ export class HostDetectionParser extends XmlRecordRouter {
         private readonly body: AsyncIterable<Buffer | string>,
         limits: XmlLimits = HOST_DETECTION_LIMITS
     ) {
-        super(HOST_DETECTION_NAMES, limits);
+        // The host detection mappers read every text trimmed (elementText), so leading white space is left out.
+        super(HOST_DETECTION_NAMES, limits, { readsTrimmedText: true });
     }
 
     /** Response datetime, pagination WARNING, `nextIdMin` and host count; complete once {@link hosts} finished. */

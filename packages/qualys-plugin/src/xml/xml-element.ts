@@ -1,6 +1,7 @@
 import type { UnmappedFields } from '../model/index.js';
 import { ChunkDecoder } from './chunk-decoder.js';
 import { RECORD_LIST_LIMITS, XmlLimitError, type XmlLimits } from './xml-limits.js';
+import { firstNonBlank } from './xml-references.js';
 import { XmlSyntaxError, XmlTokenizer } from './xml-tokenizer.js';
 
 /** A parsed element: just enough of XML to map Qualys records. */
@@ -19,6 +20,19 @@ export interface XmlElement {
 /** What each element adds to a record's size besides its name, value and attributes (the object holding it). */
 const ELEMENT_OVERHEAD_CHARS = 64;
 
+/** How an {@link XmlTreeBuilder} keeps text. */
+export interface XmlTextKeeping {
+    /**
+     * Set when every reader of the tree trims text (see {@link elementText}): white space an element holds before
+     * its first other text is then left out. The indentation between a record's children is most of the text events
+     * of a Qualys response; joined up, it would cost an allocation per child for text nobody reads. Values that may
+     * be cut ({@link XmlLimits.cutValues}) keep it, so their cut and reported length stay those of the text as sent.
+     */
+    readsTrimmedText: boolean;
+}
+
+const KEEPS_ALL_TEXT: XmlTextKeeping = { readsTrimmedText: false };
+
 /**
  * Builds {@link XmlElement} trees from parser events. Used for one record at a time (a HOST, a WARNING, a
  * SIMPLE_RETURN), so the streaming parser never holds more than the record being read. Enforces the value and
@@ -29,7 +43,10 @@ export class XmlTreeBuilder {
     private recordChars = 0;
     private recordElements = 0;
 
-    constructor(private readonly limits: XmlLimits = RECORD_LIST_LIMITS) {}
+    constructor(
+        private readonly limits: XmlLimits = RECORD_LIST_LIMITS,
+        private readonly keeping: XmlTextKeeping = KEEPS_ALL_TEXT
+    ) {}
 
     /** Elements currently open in this builder. */
     get depth(): number {
@@ -72,6 +89,11 @@ export class XmlTreeBuilder {
         const current = this.stack[this.stack.length - 1];
         if (current === undefined) return;
         const cuttable = this.limits.cutValues.has(current.name);
+        if (current.text === '' && this.keeping.readsTrimmedText && !cuttable && isBlank(text)) {
+            // Counted all the same: white space is part of the record as sent.
+            this.count(text.length);
+            return;
+        }
         const cap = cuttable ? this.limits.maxCutValueChars : this.limits.maxValueChars;
         if (current.cutFrom === undefined && cutFrom === undefined && current.text.length + text.length <= cap) {
             this.count(text.length);
@@ -114,6 +136,10 @@ export class XmlTreeBuilder {
             );
         }
     }
+}
+
+function isBlank(text: string): boolean {
+    return firstNonBlank(text) === text.length;
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -1,5 +1,5 @@
 import { ChunkDecoder } from './chunk-decoder.js';
-import { type XmlElement, XmlTreeBuilder } from './xml-element.js';
+import { type XmlElement, type XmlTextKeeping, XmlTreeBuilder } from './xml-element.js';
 import { XmlLimitError, type XmlLimits } from './xml-limits.js';
 import { type XmlTokenHandler, XmlSyntaxError, XmlTokenizer } from './xml-tokenizer.js';
 
@@ -43,13 +43,15 @@ export abstract class XmlRecordRouter implements XmlTokenHandler {
     private collectingNow: CollectedElement | undefined;
     private skipDepth = 0;
 
+    /** `keeping`: how the collected elements keep their text (see {@link XmlTextKeeping}); by default, all of it. */
     constructor(
         private readonly names: RecordRouteNames,
-        protected readonly limits: XmlLimits
+        protected readonly limits: XmlLimits,
+        keeping?: XmlTextKeeping
     ) {
         this.tokenizer = new XmlTokenizer(this, limits);
         this.tokenizer.collectText = false;
-        this.builder = new XmlTreeBuilder(limits);
+        this.builder = new XmlTreeBuilder(limits, keeping);
     }
 
     /** Checks the root's name when it opens (before its attributes are read); throws to refuse the document. */
