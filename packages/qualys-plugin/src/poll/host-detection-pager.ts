@@ -4,9 +4,9 @@ import type { ParsedHost } from '../model/index.js';
 import { HostDetectionParser } from '../xml/index.js';
 import type { DetectionWindowBounds } from './qualys-checkpoint.js';
 
-/** Hosts read from the host detection API, handed over in bounded chunks. */
-export interface HostChunk {
-    hosts: ParsedHost[];
+/** Hosts read from the host detection API, handed over in bounded chunks: `H` is what the chunk keeps of each. */
+export interface HostChunk<H = ParsedHost> {
+    hosts: H[];
     detections: number;
     /** 1-based page number within this poll. */
     page: number;
@@ -21,7 +21,7 @@ export interface HostChunk {
 }
 
 /** What the pager needs; `streamHostDetections` is the API client's call. */
-export interface HostDetectionPagerOptions {
+export interface HostDetectionPagerOptions<H = ParsedHost> {
     streamHostDetections(params: Record<string, string>, signal?: AbortSignal): Promise<Readable>;
     /** Request parameters other than the window, `id_min` and `id_max`. */
     baseParams: Record<string, string>;
@@ -46,6 +46,11 @@ export interface HostDetectionPagerOptions {
      */
     maxAttempts: number;
     onRetry?: (error: ConnectorError, attempt: number, delayMs: number) => void;
+    /**
+     * What a chunk keeps of each host, made as soon as the host is read (`responseTime`: its page's DATETIME);
+     * by default the host as parsed. The chunk bounds count the host as parsed all the same.
+     */
+    keep?: (parsed: ParsedHost, responseTime: string | undefined) => H;
 }
 
 /**
@@ -53,8 +58,11 @@ export interface HostDetectionPagerOptions {
  * the request's own parameters are re-sent) and yields hosts in chunks. A page that fails half-way is retried from the first host not yet
  * yielded, a bounded number of times; a repeated `id_min` stops the walk instead of looping.
  */
-export async function* pageHostDetections(options: HostDetectionPagerOptions): AsyncGenerator<HostChunk> {
+export async function* pageHostDetections<H = ParsedHost>(
+    options: HostDetectionPagerOptions<H>
+): AsyncGenerator<HostChunk<H>> {
     const { window, signal } = options;
+    const keep = options.keep ?? ((parsed: ParsedHost) => parsed as H);
     let idMin = options.idMin;
     let page = 0;
     let attempt = 0;
@@ -68,15 +76,20 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
         let lastYielded: number | undefined;
         let body: Readable | undefined;
         try {
-            body = await options.streamHostDetections(pageParams(options.baseParams, window, idMin, options.idMax), signal);
+            body = await options.streamHostDetections(
+                pageParams(options.baseParams, window, idMin, options.idMax),
+                signal
+            );
             const parser = new HostDetectionParser(body);
-            let pending: ParsedHost[] = [];
+            let pending: H[] = [];
             let pendingDetections = 0;
             let pendingResults = 0;
+            let lastRead: number | undefined;
             for await (const parsed of parser.hosts()) {
-                pending.push(parsed);
                 pendingDetections += parsed.detections.length;
                 for (const detection of parsed.detections) pendingResults += detection.results?.length ?? 0;
+                lastRead = parsed.host.id;
+                pending.push(keep(parsed, parser.trailer.responseDatetime));
                 if (
                     pending.length >= options.chunkHosts ||
                     pendingDetections >= options.chunkDetections ||
@@ -98,7 +111,7 @@ export async function* pageHostDetections(options: HostDetectionPagerOptions): A
                     attempt = 0;
                 }
             }
-            const next = nextPageStart(parser.trailer, idMin, pending.at(-1)?.host.id ?? lastYielded);
+            const next = nextPageStart(parser.trailer, idMin, lastRead);
             yield {
                 hosts: pending,
                 detections: pendingDetections,

@@ -1,11 +1,12 @@
-import { type Artifact, keepTextOnly, type PollBatch } from '@signal-connectors/connector-sdk';
+import type { Artifact, PollBatch } from '@signal-connectors/connector-sdk';
 import type { QualysConfig } from '../model/index.js';
 import { toQualysTime } from '../model/qualys-time.js';
 import { QualysEndpoint } from '../client/qualys-api-client.js';
-import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
+import { VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { type HostChunk, pageHostDetections } from './host-detection-pager.js';
 import { planDetectionRanges } from './host-id-range-planner.js';
 import { describeRanges, HostIdSample, rangeStart } from './host-id-ranges.js';
+import { type ChunkHost, type HostFindingsContext, hostKeeper, mapHostFindings, qidsOf } from './host-findings.js';
 import { DeliveredHosts, HostLedger } from './host-ledger.js';
 import type { KnowledgeBaseEnricher, KnowledgeBaseLookup } from './knowledge-base-enricher.js';
 import { mergeAsync } from './merge-async.js';
@@ -24,8 +25,9 @@ import type { QualysPollRun } from './qualys-poll-run.js';
  * range reads the window sequentially), each page by page, in chunks of hosts. Each chunk, from whichever range
  * has one ready, is a batch of OCSF findings, enriched from the KnowledgeBase (whose newly fetched entries travel
  * in the same batch, and are cached only once it was delivered), with a `qualys.host` artifact for each cloud
- * host (its raw instance metadata, once). A chunk's KnowledgeBase lookup starts as soon as the chunk is read, so
- * KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every batch's checkpoint
+ * host (its raw instance metadata, once). A host whose QIDs' KnowledgeBase summaries are in memory is mapped as
+ * soon as it is read (see `hostKeeper`); the chunk's KnowledgeBase lookup, for the others, starts as soon as the
+ * chunk is read, so KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every batch's checkpoint
  * holds each range's cursor as delivered so far, so a crash resumes every range where it stopped; the watermark
  * moves, and the host id distribution the next window is split by is remembered, once every range is delivered.
  * Throws a `ConnectorError` when a page fails for good (the other ranges are stopped).
@@ -61,6 +63,13 @@ export async function* pollHostDetections(
     // One mapper for the window: a QID's share of its findings is built and rendered once, not once per chunk
     // (a chunk rarely holds a QID twice), as long as it is among the last QID_PARTS_KEPT.
     const mapper = new VulnerabilityFindingMapper(run.source, { maxQidParts: QID_PARTS_KEPT });
+    const mapping: HostFindingsContext = {
+        mapper,
+        source: run.source,
+        // A detection without any date, on a host without a scan time, is timed by the response.
+        fallbackTime: pollStarted,
+        ...(ledger === undefined ? {} : { ledgerSeen: pollStarted })
+    };
     const cursors = ranges.map(range => ({ ...range }));
     const concurrencyLimit = (): number | undefined =>
         run.api.concurrencyLimit?.(QualysEndpoint.hostDetection) ?? checkpoint.concurrencyLimit;
@@ -89,7 +98,8 @@ export async function* pollHostDetections(
                     chunkHosts,
                     chunkDetections,
                     maxAttempts: tuning.maxPageAttempts,
-                    onRetry: run.countRetry
+                    onRetry: run.countRetry,
+                    keep: hostKeeper(kb, mapping)
                 })
             )
         ),
@@ -103,20 +113,16 @@ export async function* pollHostDetections(
         const artifacts: Artifact[] = [];
         const { summaries, artifacts: kbArtifacts, persist } = await read.lookup;
         artifacts.push(...kbArtifacts);
-        // A detection without any date, on a host without a scan time, is timed by the response.
-        const fallbackTime = chunk.responseTime ?? pollStarted;
         const deliveredHosts = ledger === undefined ? undefined : new DeliveredHosts(pollStarted);
-        for (const { host, detections } of chunk.hosts) {
-            const hostPart = mapper.host(host, fallbackTime);
-            const hostArtifact = mapHostArtifact(hostPart, run.source);
-            if (hostArtifact) artifacts.push(hostArtifact);
-            for (const detection of detections) {
-                const finding = mapper.map(hostPart, detection, summaries.get(detection.qid));
-                deliveredHosts?.add(finding.data);
-                // The batch holds each finding as its text alone while it is delivered (see keepTextOnly).
-                artifacts.push(keepTextOnly(finding));
+        for (const { findings, parsed } of chunk.hosts) {
+            if (findings !== undefined) {
+                artifacts.push(...findings.artifacts);
+                if (findings.delivered !== undefined) deliveredHosts?.absorb(findings.delivered);
+                delivered.add(findings.hostId);
+            } else {
+                mapHostFindings(parsed, summaries, chunk.responseTime, mapping, artifacts, deliveredHosts);
+                delivered.add(parsed.host.id);
             }
-            delivered.add(host.id);
         }
         summary.hosts += chunk.hosts.length;
         summary.detections += chunk.detections;
@@ -148,9 +154,9 @@ export async function* pollHostDetections(
  */
 const QID_PARTS_KEPT = 500;
 
-/** A chunk of hosts, and the lookup of the KnowledgeBase entries its detections refer to. */
+/** A chunk of hosts, and the lookup of the KnowledgeBase entries its hosts not mapped yet refer to. */
 interface LookedUpChunk {
-    chunk: HostChunk;
+    chunk: HostChunk<ChunkHost>;
     lookup: Promise<KnowledgeBaseLookup>;
 }
 
@@ -167,14 +173,14 @@ const NO_LOOKUP: Promise<KnowledgeBaseLookup> = Promise.resolve({
  */
 async function* lookingUp(
     kb: KnowledgeBaseEnricher | undefined,
-    chunks: AsyncGenerator<HostChunk>
+    chunks: AsyncGenerator<HostChunk<ChunkHost>>
 ): AsyncGenerator<LookedUpChunk> {
     for await (const chunk of chunks) {
         if (kb === undefined) {
             yield { chunk, lookup: NO_LOOKUP };
             continue;
         }
-        const lookup = kb.resolve(chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid)));
+        const lookup = kb.resolve(chunk.hosts.flatMap(({ parsed }) => (parsed === undefined ? [] : qidsOf(parsed))));
         // Handled where the chunk is delivered; until then, a failure must not count as unhandled.
         lookup.catch(() => undefined);
         yield { chunk, lookup };

@@ -50,6 +50,15 @@ export class DeliveredHosts {
         }
         if (!CLOSED_STATUSES.has(finding.status_id)) host.open.push(ledgerFinding(finding));
     }
+
+    /** Adds what `other` gathered (the hosts of a batch mapped before it was put together). */
+    absorb(other: DeliveredHosts): void {
+        for (const [uid, host] of other.hosts) {
+            const known = this.hosts.get(uid);
+            if (known === undefined) this.hosts.set(uid, host);
+            else known.open.push(...host.open);
+        }
+    }
 }
 
 /**

@@ -64,6 +64,21 @@ export class KnowledgeBaseEnricher {
         this.memoryLimit = options.memoryLimit ?? 5000;
     }
 
+    /**
+     * Summaries for `qids` from memory alone, without waiting, when each one is settled there (its summary is held,
+     * or Qualys does not know it); undefined when any needs a {@link resolve}. What `resolve` would find for them,
+     * with no artifact to deliver: those went out with the lookup that fetched the entries.
+     */
+    summariesAtHand(qids: Iterable<number>): Map<number, KbSummary> | undefined {
+        const summaries = new Map<number, KbSummary>();
+        for (const qid of qids) {
+            const known = this.memory.get(qid);
+            if (known !== undefined) summaries.set(qid, known);
+            else if (!this.unknownQids.has(qid)) return undefined;
+        }
+        return summaries;
+    }
+
     /** Summaries for `qids` (absent for QIDs Qualys does not know) and the artifacts of newly fetched entries. */
     async resolve(qids: Iterable<number>): Promise<KnowledgeBaseLookup> {
         const summaries = new Map<number, KbSummary>();

@@ -98,6 +98,20 @@ describe('pollQualys: KnowledgeBase enrichment', () => {
         expect(kbArtifacts(batches)).to.have.length(1);
     });
 
+    it('titles the findings of hosts read after a lookup from its entries, with no further call', async () => {
+        const h = pollHarness();
+        const qualys = new FakeQualys(h.clock)
+            .on('hld', ok(hldPage(hostsRange(100, 4, QIDS))))
+            .on('kb', ok(kbList(QIDS.map(qid => ({ qid, title: `Title ${qid}` })))));
+        // One host per chunk: the hosts after the first are read once its lookup brought the entries in.
+        const { batches, error } = await drain(startPoll(config, undefined, h, { chunkHosts: 1 }));
+
+        expect(error).to.equal(undefined);
+        expect(qualys.forms('kb')).to.have.length(1);
+        const findings = artifactsOf(batches, 'ocsf.vulnerability_finding');
+        expect(findingTitles(findings)).to.deep.equal([0, 1, 2, 3].flatMap(() => QIDS.map(qid => `Title ${qid}`)));
+    });
+
     it('writes the cache only after the batch carrying the KnowledgeBase artifact was consumed', async () => {
         const h = pollHarness();
         new FakeQualys(h.clock)

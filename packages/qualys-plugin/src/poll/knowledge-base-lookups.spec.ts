@@ -84,4 +84,27 @@ describe('KnowledgeBaseEnricher: lookups side by side', () => {
         const third = await Promise.allSettled([enricher.resolve([7])]);
         expect(third[0].status).to.equal('rejected');
     });
+
+    it('hands out summaries at hand only once every QID is settled in memory', async () => {
+        let answer: (xml: string) => void = () => undefined;
+        const enricher = enricherFetching(
+            new InMemoryKeyValueStore(),
+            () => new Promise(resolve => (answer = resolve))
+        );
+        expect(enricher.summariesAtHand([])).to.deep.equal(new Map());
+        expect(enricher.summariesAtHand([1])).to.equal(undefined);
+
+        // While its call is under way a QID is not at hand: the lookup fetching it carries its artifact.
+        const lookup = enricher.resolve([1, 2, 404]);
+        await settle();
+        expect(enricher.summariesAtHand([1])).to.equal(undefined);
+        answer(kbList([1, 2].map(qid => ({ qid, title: `Title ${qid}` }))));
+        await lookup;
+
+        // 404 is not in the KnowledgeBase: settled, without a summary, as resolve() finds it.
+        const atHand = enricher.summariesAtHand([2, 404, 1]);
+        expect([...(atHand?.keys() ?? [])]).to.deep.equal([2, 1]);
+        expect(atHand?.get(2)?.title).to.equal('Title 2');
+        expect(enricher.summariesAtHand([1, 3])).to.equal(undefined);
+    });
 });

@@ -209,6 +209,31 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(sizes).to.deep.equal([2, 2, 2, 0]);
     });
 
+    it('keeps what it is told to of each host, with the chunks bounded by the hosts as parsed', async () => {
+        const results = 'r'.repeat(3000);
+        const hosts = hostsRange(100, 5).map(host => ({
+            ...host,
+            detections: host.detections.map(detection => ({ ...detection, results }))
+        }));
+        const pages = pageHostDetections({
+            streamHostDetections: async () => Readable.from([Buffer.from(hldPage(hosts))]),
+            baseParams: {},
+            window: { before: '2024-05-14T10:00:00Z' },
+            signal: h.controller.signal,
+            clock: h.clock,
+            logger: h.logger,
+            chunkHosts: 100,
+            chunkDetections: 1000,
+            chunkResultsChars: 5000,
+            maxAttempts: 1,
+            keep: (parsed, responseTime) => `${parsed.host.id} at ${responseTime}`
+        });
+        const chunks: string[][] = [];
+        for await (const chunk of pages) chunks.push(chunk.hosts);
+        const at = ' at 2024-05-14T08:12:03Z';
+        expect(chunks).to.deep.equal([[`100${at}`, `101${at}`], [`102${at}`, `103${at}`], [`104${at}`]]);
+    });
+
     it('fails with protocol when the answer is not a host detection document', async () => {
         const other = ok('<?xml version="1.0"?><SCAN_LIST_OUTPUT><RESPONSE/></SCAN_LIST_OUTPUT>');
         qualys.on('hld', other, other);
