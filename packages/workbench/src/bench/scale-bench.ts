@@ -19,7 +19,12 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'
 const POLL_TIMEOUT_MS = 60 * 60_000;
 const PROGRESS_EVERY_MS = 15_000;
 
-async function tenantPoll(options: ScaleOptions, hosts: number, workDir: string): Promise<PollRun> {
+async function tenantPoll(
+    options: ScaleOptions,
+    hosts: number,
+    truncationLimit: number,
+    workDir: string
+): Promise<PollRun> {
     const tenant = options.tenant!;
     const sandbox = await startSandboxProcess({
         hosts,
@@ -29,9 +34,10 @@ async function tenantPoll(options: ScaleOptions, hosts: number, workDir: string)
     });
     try {
         console.error(
-            `tenant: signal-client poll of ${formatNumber(hosts)} hosts × ${tenant.detectionsPerHost} detections`
+            `tenant: signal-client poll of ${formatNumber(hosts)} hosts × ${tenant.detectionsPerHost} detections, ` +
+                `truncationLimit ${formatNumber(truncationLimit)}`
         );
-        const run = await runPoll(sandbox, tenant.truncationLimit, workDir, POLL_TIMEOUT_MS);
+        const run = await runPoll(sandbox, truncationLimit, workDir, POLL_TIMEOUT_MS);
         console.error(
             `tenant: ${formatNumber(run.detections)} detections in ${formatNumber(run.wallMs / 1000, 1)} s, ` +
                 `peak RSS ${formatMB(run.maxRssBytes, 0)}`
@@ -108,9 +114,13 @@ async function main(): Promise<number> {
     };
     try {
         if (options.tenant !== undefined) {
-            const small = await tenantPoll(options, options.tenant.smallHosts, join(temp, 'small'));
-            const large = await tenantPoll(options, options.tenant.largeHosts, join(temp, 'large'));
-            report.tenant = { small, large };
+            const { smallHosts, largeHosts, truncationLimits } = options.tenant;
+            report.tenant = [];
+            for (const truncationLimit of truncationLimits) {
+                const small = await tenantPoll(options, smallHosts, truncationLimit, join(temp, 'small'));
+                const large = await tenantPoll(options, largeHosts, truncationLimit, join(temp, 'large'));
+                report.tenant.push({ truncationLimit, small, large });
+            }
         }
         if (options.service !== undefined) report.service = await serviceScenario(options, join(temp, 'service'));
     } finally {

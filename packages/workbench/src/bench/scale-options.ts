@@ -15,12 +15,13 @@ export interface ScaleOptions {
     keepTemp: boolean;
 }
 
-/** `signal-client poll` on a small and a large tenant, same detections per host. */
+/** `signal-client poll` on a small and a large tenant, same detections per host, at each truncation limit. */
 export interface TenantScenarioOptions {
     smallHosts: number;
     largeHosts: number;
     detectionsPerHost: number;
-    truncationLimit: number;
+    /** The polls' `truncationLimit`s: a small and a large tenant at each. */
+    truncationLimits: number[];
 }
 
 /** One `signal-client run` process polling instances spread over several sandboxes (subscriptions). */
@@ -44,7 +45,8 @@ export const SCALE_USAGE = `Usage: npm run bench:scale -- [options]
 
 Two scenarios through the real CLI, each against sandboxes in processes of their own:
   tenant   signal-client poll (a first full sync, JSONL sink) on a small and on a large tenant with the same
-           detections per host; prints the peak RSS of each and their ratio (memory must not grow with the tenant).
+           detections per host, at each truncation limit; prints the peak RSS of each and their ratio (memory must
+           not grow with the tenant).
   service  one signal-client run process with many instances over several subscriptions (a sandbox each);
            prints when each instance finished its first poll, the detections delivered and the peak RSS.
 Writes bench/SCALE.md. Needs python3 (it measures the poll processes).
@@ -54,7 +56,7 @@ Options:
   --small-hosts <n>            hosts of the small tenant (default 10000)
   --large-hosts <n>            hosts of the large tenant (default 100000)
   --detections <n>             detections per host in both tenants (default 5)
-  --truncation <n>             truncationLimit of the tenant polls (default 1000)
+  --truncation <n[,n]>         truncationLimit of the tenant polls, one or more (default 1000,10000)
   --subscriptions <n>          sandboxes of the service scenario (default 5)
   --instances <n>              instances per subscription (default 10)
   --service-hosts <n>          hosts per subscription (default 720)
@@ -77,6 +79,15 @@ function integer(name: string, value: string | undefined, fallback: number, min:
         throw new Error(`--${name} must be an integer ${range}, got "${value}"`);
     }
     return n;
+}
+
+/** A comma-separated list of integers, each as {@link integer} reads it. */
+function integers(name: string, value: string | undefined, fallback: number[], min: number): number[] {
+    if (value === undefined || value.trim() === '') return fallback;
+    return value.split(',').map(part => {
+        if (part.trim() === '') throw new Error(`--${name} must be integers separated by commas, got "${value}"`);
+        return integer(name, part.trim(), NaN, min);
+    });
 }
 
 function duration(name: string, value: string | undefined, fallback: string): { text: string; ms: number } {
@@ -123,7 +134,7 @@ export function parseScaleOptions(
         smallHosts: integer('small-hosts', values['small-hosts'], 10_000, 1),
         largeHosts: integer('large-hosts', values['large-hosts'], 100_000, 1),
         detectionsPerHost: integer('detections', values.detections, 5, 1),
-        truncationLimit: integer('truncation', values.truncation, 1000, 1)
+        truncationLimits: integers('truncation', values.truncation, [1000, 10_000], 1)
     };
     const interval = duration('interval', values.interval, '2m');
     const maxConcurrentPolls = values['max-concurrent-polls'];

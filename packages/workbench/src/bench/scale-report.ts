@@ -79,28 +79,40 @@ export function serviceFigures(run: ServiceRun): ServiceFigures {
     };
 }
 
-/** The memory-against-tenant checks: each peak within the limit, and the large one within 10% of the small. */
+/** A small and a large tenant polled at one truncation limit. */
+export interface TenantRuns {
+    truncationLimit: number;
+    small: PollRun;
+    large: PollRun;
+}
+
+/**
+ * The memory-against-tenant checks at one truncation limit: each peak within the limit, and the large one within
+ * 10% of the small.
+ */
 export function tenantChecks(
     small: Pick<PollRun, 'maxRssBytes' | 'hosts'>,
-    large: Pick<PollRun, 'maxRssBytes' | 'hosts'>
+    large: Pick<PollRun, 'maxRssBytes' | 'hosts'>,
+    truncationLimit: number
 ): TargetCheck[] {
     const ratio = large.maxRssBytes / small.maxRssBytes;
     const limit = `<= ${formatMB(SCALE_TARGETS.pollPeakRssBytes, 0)}`;
+    const at = `truncationLimit ${formatNumber(truncationLimit)}`;
     return [
         {
-            what: `poll peak RSS, ${formatNumber(small.hosts)} hosts`,
+            what: `poll peak RSS, ${formatNumber(small.hosts)} hosts, ${at}`,
             target: limit,
             measured: formatMB(small.maxRssBytes, 0),
             met: small.maxRssBytes <= SCALE_TARGETS.pollPeakRssBytes
         },
         {
-            what: `poll peak RSS, ${formatNumber(large.hosts)} hosts`,
+            what: `poll peak RSS, ${formatNumber(large.hosts)} hosts, ${at}`,
             target: limit,
             measured: formatMB(large.maxRssBytes, 0),
             met: large.maxRssBytes <= SCALE_TARGETS.pollPeakRssBytes
         },
         {
-            what: 'peak RSS, large tenant against small (memory must not grow with the tenant)',
+            what: `peak RSS, large tenant against small, ${at} (memory must not grow with the tenant)`,
             target: `within ${formatPercent(SCALE_TARGETS.tenantGrowth)}`,
             measured: `${formatTimes(ratio)} (${ratio >= 1 ? '+' : '−'}${formatPercent(Math.abs(ratio - 1))})`,
             met: Number.isFinite(ratio) && Math.abs(ratio - 1) <= SCALE_TARGETS.tenantGrowth
@@ -137,13 +149,13 @@ export interface ScaleReport {
     machine: MachineInfo;
     loadAtEnd: number;
     code?: string;
-    tenant?: { small: PollRun; large: PollRun };
+    tenant?: TenantRuns[];
     service?: ServiceFigures;
 }
 
 const perSecond = (run: PollRun): number => run.detections / (run.wallMs / 1000);
 
-function tenantSection(report: ScaleReport, small: PollRun, large: PollRun): string[] {
+function tenantSection(report: ScaleReport, { truncationLimit, small, large }: TenantRuns): string[] {
     const o = report.options.tenant!;
     const rows: [string, (run: PollRun) => string][] = [
         ['hosts', run => formatNumber(run.hosts)],
@@ -156,7 +168,7 @@ function tenantSection(report: ScaleReport, small: PollRun, large: PollRun): str
     ];
     return [
         `## Memory against tenant size: ${o.detectionsPerHost} detections per host, truncationLimit ` +
-            `${formatNumber(o.truncationLimit)}`,
+            `${formatNumber(truncationLimit)}`,
         '',
         markdownTable(
             ['', 'small tenant', 'large tenant'],
@@ -204,7 +216,7 @@ function serviceSection(report: ScaleReport, f: ServiceFigures): string[] {
 /** Every target check of the report. */
 export function scaleChecks(report: ScaleReport): TargetCheck[] {
     return [
-        ...(report.tenant === undefined ? [] : tenantChecks(report.tenant.small, report.tenant.large)),
+        ...(report.tenant ?? []).flatMap(runs => tenantChecks(runs.small, runs.large, runs.truncationLimit)),
         ...(report.service === undefined ? [] : serviceChecks(report.service))
     ];
 }
@@ -228,7 +240,7 @@ export function renderScaleReport(report: ScaleReport): string {
         out.push(
             '- Memory against tenant size: `signal-client poll` as a user runs it (the installed launcher, a ' +
                 'config file, the JSONL sink with an fsync per batch, a first full sync from an empty data ' +
-                'directory, KnowledgeBase enrichment and scans on), one process per tenant; peak RSS and CPU time ' +
+                'directory, KnowledgeBase enrichment and scans on), one process per tenant and truncation limit; peak RSS and CPU time ' +
                 'by the kernel (`getrusage` of the waited child).'
         );
     }
@@ -249,7 +261,7 @@ export function renderScaleReport(report: ScaleReport): string {
         );
     }
     out.push('');
-    if (report.tenant !== undefined) out.push(...tenantSection(report, report.tenant.small, report.tenant.large));
+    for (const runs of report.tenant ?? []) out.push(...tenantSection(report, runs));
     if (report.service !== undefined) out.push(...serviceSection(report, report.service));
     const checks = scaleChecks(report);
     out.push(...targetsSection(checks));
