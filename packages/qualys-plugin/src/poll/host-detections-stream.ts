@@ -27,10 +27,10 @@ import type { QualysPollRun } from './qualys-poll-run.js';
  * in the same batch, and are cached only once it was delivered), with a `qualys.host` artifact for each cloud
  * host (its raw instance metadata, once). A host whose QIDs' KnowledgeBase summaries are in memory is mapped as
  * soon as it is read (see `hostKeeper`); the chunk's KnowledgeBase lookup, for the others, starts as soon as the
- * chunk is read, so KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every batch's checkpoint
- * holds each range's cursor as delivered so far, so a crash resumes every range where it stopped; the watermark
- * moves, and the host id distribution the next window is split by is remembered, once every range is delivered.
- * Throws a `ConnectorError` when a page fails for good (the other ranges are stopped).
+ * chunk is read, so KnowledgeBase calls run while earlier chunks are delivered rather than between them. Every
+ * batch's checkpoint holds each range's cursor as delivered so far, so a crash resumes every range where it
+ * stopped; the watermark moves, and the host id distribution the next window is split by is remembered, once every
+ * range is delivered. Throws a `ConnectorError` when a page fails for good (the other ranges are stopped).
  */
 export async function* pollHostDetections(
     run: QualysPollRun,

@@ -240,8 +240,8 @@ export function renderScaleReport(report: ScaleReport): string {
         out.push(
             '- Memory against tenant size: `signal-client poll` as a user runs it (the installed launcher, a ' +
                 'config file, the JSONL sink with an fsync per batch, a first full sync from an empty data ' +
-                'directory, KnowledgeBase enrichment and scans on), one process per tenant and truncation limit; peak RSS and CPU time ' +
-                'by the kernel (`getrusage` of the waited child).'
+                'directory, KnowledgeBase enrichment and scans on), one process per tenant and truncation limit; ' +
+                'peak RSS and CPU time by the kernel (`getrusage` of the waited child).'
         );
     }
     if (options.service !== undefined) {
