@@ -18,16 +18,17 @@ export interface JsonPaths {
     readonly [key: string]: JsonPaths;
 }
 
-/** `"key":` per key, so the few keys a finding has are escaped once. */
-const keyTexts = new Map<string, string>();
+/** `"key":` and `,"key":` per key, so the few keys a finding has are escaped, and joined to a comma, once. */
+const keyTexts = new Map<string, readonly [first: string, next: string]>();
 
-function keyText(key: string): string {
-    let text = keyTexts.get(key);
-    if (text === undefined) {
-        text = `${JSON.stringify(key)}:`;
-        if (keyTexts.size < 1000) keyTexts.set(key, text);
+function keyText(key: string, first: boolean): string {
+    let texts = keyTexts.get(key);
+    if (texts === undefined) {
+        const text = `${JSON.stringify(key)}:`;
+        texts = [text, `,${text}`];
+        if (keyTexts.size < 1000) keyTexts.set(key, texts);
     }
-    return text;
+    return first ? texts[0] : texts[1];
 }
 
 /**
@@ -84,7 +85,7 @@ function appendJson(value: unknown, paths: JsonPaths | undefined): void {
         const item = record[key];
         // What JSON.stringify leaves out of an object.
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-        pieces[pieceCount++] = first ? keyText(key) : `,${keyText(key)}`;
+        pieces[pieceCount++] = keyText(key, first);
         first = false;
         appendJson(item, paths[key] as JsonPaths | undefined);
     }
