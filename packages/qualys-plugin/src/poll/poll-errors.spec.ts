@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ConnectorError, ConnectorErrorKind } from '@signal-connectors/connector-sdk';
 import { expect } from 'chai';
 import nock from 'nock';
+import type { ParsedHost } from '../model/index.js';
 import { QualysConnector } from '../qualys-connector.js';
 import { answer, FakeQualys, ok, resetAfter, type ScriptedReply } from '../test/fake-qualys.js';
 import {
@@ -18,7 +19,7 @@ import {
     testConfig
 } from '../test/poll-harness.js';
 import { hldPage, hostsRange, simpleReturn, truncatedHldPage } from '../test/qualys-xml.js';
-import { pageHostDetections } from './host-detection-pager.js';
+import { type HostChunk, type HostDetectionPagerOptions, pageHostDetections } from './host-detection-pager.js';
 
 const HTML = { 'Content-Type': 'text/html' };
 
@@ -161,10 +162,13 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
         expect(JSON.stringify(warning?.meta)).to.contain('declares its own DTD');
     });
 
-    it('reads a page again when reading it fails with something other than a ConnectorError', async () => {
-        const chunks: unknown[][] = [[42], [Buffer.from(hldPage(hostsRange(100, 2)))]];
-        const pages = pageHostDetections({
-            streamHostDetections: async () => Readable.from(chunks.shift() ?? []),
+    /** The pager straight over the answers `page` gives (one page of hosts 100 on), with the options a test adds. */
+    function pager<H = ParsedHost>(
+        page: () => Readable,
+        options: Partial<HostDetectionPagerOptions<H>> = {}
+    ): AsyncGenerator<HostChunk<H>> {
+        return pageHostDetections<H>({
+            streamHostDetections: async () => page(),
             baseParams: {},
             window: { before: '2024-05-14T10:00:00Z' },
             signal: h.controller.signal,
@@ -172,8 +176,24 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
             logger: h.logger,
             chunkHosts: 100,
             chunkDetections: 1000,
-            maxAttempts: 2
+            maxAttempts: 1,
+            ...options
         });
+    }
+
+    /** A page of `count` hosts whose detections carry 3,000 characters of RESULTS each. */
+    function longResultsPage(count: number): Readable {
+        const results = 'r'.repeat(3000);
+        const hosts = hostsRange(100, count).map(host => ({
+            ...host,
+            detections: host.detections.map(detection => ({ ...detection, results }))
+        }));
+        return Readable.from([Buffer.from(hldPage(hosts))]);
+    }
+
+    it('reads a page again when reading it fails with something other than a ConnectorError', async () => {
+        const chunks: unknown[][] = [[42], [Buffer.from(hldPage(hostsRange(100, 2)))]];
+        const pages = pager(() => Readable.from(chunks.shift() ?? []), { maxAttempts: 2 });
         const hosts: number[] = [];
         for await (const chunk of pages) hosts.push(...chunk.hosts.map(parsed => parsed.host.id));
 
@@ -187,45 +207,15 @@ describe('pollQualys: errors and statuses through a whole poll', () => {
     });
 
     it('closes a chunk early when long RESULTS pile up, so memory stays flat', async () => {
-        const results = 'r'.repeat(3000);
-        const hosts = hostsRange(100, 6).map(host => ({
-            ...host,
-            detections: host.detections.map(detection => ({ ...detection, results }))
-        }));
-        const pages = pageHostDetections({
-            streamHostDetections: async () => Readable.from([Buffer.from(hldPage(hosts))]),
-            baseParams: {},
-            window: { before: '2024-05-14T10:00:00Z' },
-            signal: h.controller.signal,
-            clock: h.clock,
-            logger: h.logger,
-            chunkHosts: 100,
-            chunkDetections: 1000,
-            chunkResultsChars: 5000,
-            maxAttempts: 1
-        });
+        const pages = pager(() => longResultsPage(6), { chunkResultsChars: 5000 });
         const sizes: number[] = [];
         for await (const chunk of pages) sizes.push(chunk.hosts.length);
         expect(sizes).to.deep.equal([2, 2, 2, 0]);
     });
 
     it('keeps what it is told to of each host, with the chunks bounded by the hosts as parsed', async () => {
-        const results = 'r'.repeat(3000);
-        const hosts = hostsRange(100, 5).map(host => ({
-            ...host,
-            detections: host.detections.map(detection => ({ ...detection, results }))
-        }));
-        const pages = pageHostDetections({
-            streamHostDetections: async () => Readable.from([Buffer.from(hldPage(hosts))]),
-            baseParams: {},
-            window: { before: '2024-05-14T10:00:00Z' },
-            signal: h.controller.signal,
-            clock: h.clock,
-            logger: h.logger,
-            chunkHosts: 100,
-            chunkDetections: 1000,
+        const pages = pager(() => longResultsPage(5), {
             chunkResultsChars: 5000,
-            maxAttempts: 1,
             keep: (parsed, responseTime) => `${parsed.host.id} at ${responseTime}`
         });
         const chunks: string[][] = [];
