@@ -1,9 +1,10 @@
 import type { Artifact, PollBatch } from '@signal-connectors/connector-sdk';
 import { fromQualysTime, toQualysTime } from '../model/qualys-time.js';
-import { mapHostArtifact, VulnerabilityFindingMapper } from '../ocsf/index.js';
+import { VulnerabilityFindingMapper } from '../ocsf/index.js';
 import { pageHostDetections } from './host-detection-pager.js';
 import { hostDetectionParams } from './host-detections-stream.js';
-import { HostLedger } from './host-ledger.js';
+import { mapHostFindings, qidsOf } from './host-findings.js';
+import { DeliveredHosts, HostLedger } from './host-ledger.js';
 import { reconcileHosts } from './host-reconciliation.js';
 import { type HostReconciliationCheckpoint, QualysStream } from './qualys-checkpoint.js';
 import type { QualysPollRun } from './qualys-poll-run.js';
@@ -49,7 +50,7 @@ export async function* pollHostReconciliation(
     });
     for await (const batch of batches) {
         ctx.signal.throwIfAborted();
-        const again = await findingsOf(run, batch.returned);
+        const again = await findingsOf(run, batch.returned, startedAt);
         const artifacts = [...batch.artifacts, ...again.artifacts];
         found.hostsRemoved += batch.removed.length;
         found.hostsReturned += batch.returned.length;
@@ -72,7 +73,7 @@ export async function* pollHostReconciliation(
         }
         yield { stream: QualysStream.hostReconciliation, artifacts, checkpoint: next, progress: run.progress() };
         await batch.commit();
-        await ledger.recordDelivered(again.artifacts, startedAt);
+        await ledger.record(again.delivered);
         await again.persist();
         found.completed = done;
     }
@@ -80,17 +81,25 @@ export async function* pollHostReconciliation(
 
 /**
  * The current findings of hosts back in Qualys (and the KnowledgeBase entries they introduce), read by host
- * detections with `ids`, whatever their processing time: they were closed when the hosts went away. `persist`
- * caches the new KnowledgeBase entries; call it once the artifacts were delivered.
+ * detections with `ids`, whatever their processing time: they were closed when the hosts went away. `delivered`
+ * is what the ledger records of them (`seen`: the reconciliation's start); `persist` caches the new KnowledgeBase
+ * entries. Record and persist once the artifacts were delivered.
  */
 async function findingsOf(
     run: QualysPollRun,
-    hostIds: readonly number[]
-): Promise<{ artifacts: Artifact[]; persist: () => Promise<void> }> {
-    if (hostIds.length === 0) return { artifacts: [], persist: async () => undefined };
+    hostIds: readonly number[],
+    seen: string
+): Promise<{ artifacts: Artifact[]; delivered: DeliveredHosts; persist: () => Promise<void> }> {
+    const delivered = new DeliveredHosts(seen);
+    if (hostIds.length === 0) return { artifacts: [], delivered, persist: async () => undefined };
     const { config, ctx, tuning } = run;
     const kb = config.kbEnrichment ? run.knowledgeBase() : undefined;
     const artifacts: Artifact[] = [];
+    const mapping = {
+        mapper: new VulnerabilityFindingMapper(run.source),
+        source: run.source,
+        fallbackTime: toQualysTime(run.pollStart)
+    };
     const chunks = pageHostDetections({
         streamHostDetections: (params, signal) => run.api.streamHostDetections(params, signal),
         baseParams: { ...hostDetectionParams(config), ids: hostIds.join(',') },
@@ -104,19 +113,12 @@ async function findingsOf(
         onRetry: run.countRetry
     });
     for await (const chunk of chunks) {
-        const qids = chunk.hosts.flatMap(parsed => parsed.detections.map(detection => detection.qid));
         const { summaries, artifacts: kbArtifacts } =
-            kb === undefined ? { summaries: new Map(), artifacts: [] } : await kb.resolve(qids);
+            kb === undefined ? { summaries: new Map(), artifacts: [] } : await kb.resolve(chunk.hosts.flatMap(qidsOf));
         artifacts.push(...kbArtifacts);
-        const fallbackTime = chunk.responseTime ?? toQualysTime(run.pollStart);
-        const mapper = new VulnerabilityFindingMapper(run.source, { fallbackTime });
-        for (const { host, detections } of chunk.hosts) {
-            const part = mapper.host(host);
-            const hostArtifact = mapHostArtifact(part, run.source);
-            if (hostArtifact) artifacts.push(hostArtifact);
-            for (const detection of detections)
-                artifacts.push(mapper.map(part, detection, summaries.get(detection.qid)));
+        for (const parsed of chunk.hosts) {
+            mapHostFindings(parsed, summaries, chunk.responseTime, mapping, artifacts, delivered);
         }
     }
-    return { artifacts, persist: async () => kb?.persist() };
+    return { artifacts, delivered, persist: async () => kb?.persist() };
 }
