@@ -8,6 +8,7 @@ export * from './connector-error.js';
 export * from './http-status-error-kind.js';
 export * from './connector-metrics.js';
 export * from './duration.js';
+export * from './format-count.js';
 export * from './http/http-client.js';
 export * from './key-value-store.js';
 export { InMemoryKeyValueStore } from './in-memory-key-value-store.js';

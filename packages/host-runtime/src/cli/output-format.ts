@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import { formatDuration } from '@signal-connectors/connector-sdk';
+import { formatCount, formatDuration } from '@signal-connectors/connector-sdk';
 import type { SinkConfig } from '../config/runtime-config.js';
 
-/** `12,345`: counts in summaries are read by people. */
-export function formatCount(value: number): string {
-    return value.toLocaleString('en-US');
-}
+/** `12,345`: counts are read by people. */
+export { formatCount };
 
 /** `2025-05-14 08:00:03Z`: a UTC timestamp, unambiguous in a log or a ticket. */
 export function formatTimestamp(time: number | string): string {
@@ -64,8 +62,9 @@ export function formatCounters(counters: Readonly<Record<string, number>>): stri
 
 /** `3,600 ocsf.vulnerability_finding, 12 qualys.scan`: artifact counts by type, the largest first. */
 export function formatTypeCounts(counts: Readonly<Record<string, number>>): string {
+    // Type names are ASCII: compared by code point, without loading ICU for a collator.
     return Object.entries(counts)
-        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
         .map(([type, count]) => `${formatCount(count)} ${type}`)
         .join(', ');
 }

@@ -1,4 +1,4 @@
-import { formatDuration } from '@signal-connectors/connector-sdk';
+import { formatCount, formatDuration } from '@signal-connectors/connector-sdk';
 import type { InstanceHealth } from '../instance-view.js';
 
 /** `Healthy`, `Failing`...: the word a status element starts with. */
@@ -45,10 +45,8 @@ export function formatRunDuration(startedAt: string, finishedAt: string | undefi
     return formatDuration(ms);
 }
 
-/** `12,345`. */
-export function formatCount(value: number): string {
-    return value.toLocaleString('en-US');
-}
+/** `12,345`: counts are read by people. */
+export { formatCount };
 
 /** What each error kind means, in words: the status line names it before the message. */
 const KIND_WORDS: Record<string, string> = {
