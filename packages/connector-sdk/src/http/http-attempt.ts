@@ -1,8 +1,11 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import got from 'got';
 import type { HttpHeaders } from './http-client.js';
+import { withLazyListFormat } from './lazy-list-format.js';
+
+// got's type checker builds list formatters as it loads, and they would load ICU's locale data: see the module.
+const { default: got } = await withLazyListFormat(() => import('got'));
 
 /** Everything one attempt sends. */
 export interface AttemptInit {
