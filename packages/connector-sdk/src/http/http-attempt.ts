@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { HttpHeaders } from './http-client.js';
 import { withLazyListFormat } from './lazy-list-format.js';
 
-// got's type checker builds list formatters as it loads, and they would load ICU's locale data: see the module.
+// got's type checker builds list formatters as it loads, which would load ICU's locale data: see lazy-list-format.ts.
 const { default: got } = await withLazyListFormat(() => import('got'));
 
 /** Everything one attempt sends. */

@@ -1,7 +1,7 @@
 /*
  * got's type checker, `@sindresorhus/is`, builds two `Intl.ListFormat`s when it is imported, only to word the
  * errors of its assertions. The first `Intl` object a process builds maps about 10 MB of ICU locale data, which
- * stays resident: 6 MB of a large poll's peak, for text that nothing in a poll or the service prints.
+ * stays resident (about 5 MB of a large poll's peak), for text that nothing in a poll or the service prints.
  */
 
 type ListFormatConstructor = typeof Intl.ListFormat;
