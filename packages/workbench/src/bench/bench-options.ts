@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { integerListOption, integerOption } from './option-values.js';
 
 /** How the ingestion benchmark runs; see {@link BENCH_USAGE}. */
 export interface BenchOptions {
@@ -62,13 +63,6 @@ Options (environment variable in brackets):
   --keep-temp              keep the temporary directory (configs, state, JSONL output)
   -h, --help               show this help`;
 
-function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-    if (value === undefined || value === '') return fallback;
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${value}"`);
-    return n;
-}
-
 /**
  * Reads the options from the command line, falling back to `BENCH_*` environment variables, then defaults.
  * Returns undefined for `--help`; throws an Error whose message names the bad option.
@@ -102,25 +96,29 @@ export function parseBenchOptions(
     });
     if (values.help) return undefined;
     const quick = values.quick === true;
-    const truncation = (values.truncation ?? env.BENCH_TRUNCATION ?? '1000,10000').split(',');
-    const truncationLimits = truncation.map(part => integer('truncation', part.trim(), NaN, 1));
-    const slowHosts = integer('slow-hosts', values['slow-hosts'], quick ? 1000 : 10_000, 0);
+    const truncationLimits = integerListOption(
+        'truncation',
+        values.truncation ?? env.BENCH_TRUNCATION,
+        [1000, 10_000],
+        1
+    );
+    const slowHosts = integerOption('slow-hosts', values['slow-hosts'], quick ? 1000 : 10_000, 0);
     return {
-        hosts: integer('hosts', values.hosts ?? env.BENCH_HOSTS, quick ? 2000 : 10_000, 1),
-        detections: integer('detections', values.detections ?? env.BENCH_DETECTIONS, 25, 1),
-        resultsSize: integer('results-size', values['results-size'] ?? env.BENCH_RESULTS_SIZE, 300, 0),
-        seed: integer('seed', values.seed ?? env.BENCH_SEED, 1, 0),
+        hosts: integerOption('hosts', values.hosts ?? env.BENCH_HOSTS, quick ? 2000 : 10_000, 1),
+        detections: integerOption('detections', values.detections ?? env.BENCH_DETECTIONS, 25, 1),
+        resultsSize: integerOption('results-size', values['results-size'] ?? env.BENCH_RESULTS_SIZE, 300, 0),
+        seed: integerOption('seed', values.seed ?? env.BENCH_SEED, 1, 0),
         truncationLimits: [...new Set(truncationLimits)],
-        runs: integer('runs', values.runs ?? env.BENCH_RUNS, quick ? 1 : 3, 1),
+        runs: integerOption('runs', values.runs ?? env.BENCH_RUNS, quick ? 1 : 3, 1),
         slow:
             slowHosts === 0
                 ? undefined
                 : {
                       hosts: slowHosts,
-                      detections: integer('slow-detections', values['slow-detections'], 10, 1),
-                      bytesPerSec: integer('slow-rate', values['slow-rate'], 4_000_000, 1),
-                      concurrencyLimit: integer('slow-concurrency', values['slow-concurrency'], 2, 1),
-                      truncationLimit: integer('slow-truncation', values['slow-truncation'], 1000, 1)
+                      detections: integerOption('slow-detections', values['slow-detections'], 10, 1),
+                      bytesPerSec: integerOption('slow-rate', values['slow-rate'], 4_000_000, 1),
+                      concurrencyLimit: integerOption('slow-concurrency', values['slow-concurrency'], 2, 1),
+                      truncationLimit: integerOption('slow-truncation', values['slow-truncation'], 1000, 1)
                   },
         quick,
         resultsFile: values.results ?? (quick ? undefined : defaultResultsFile),

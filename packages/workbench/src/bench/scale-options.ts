@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@signal-connectors/connector-sdk';
+import { integerListOption, integerOption } from './option-values.js';
 
 /** How `npm run bench:scale` runs; see {@link SCALE_USAGE}. */
 export interface ScaleOptions {
@@ -71,25 +72,6 @@ Options:
   --keep-temp                  keep the temporary directory (configs, state, JSONL output, the service's log)
   -h, --help                   show this help`;
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max = Infinity): number {
-    if (value === undefined || value === '') return fallback;
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-        const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
-        throw new Error(`--${name} must be an integer ${range}, got "${value}"`);
-    }
-    return n;
-}
-
-/** A comma-separated list of integers, each as {@link integer} reads it. */
-function integers(name: string, value: string | undefined, fallback: number[], min: number): number[] {
-    if (value === undefined || value.trim() === '') return fallback;
-    return value.split(',').map(part => {
-        if (part.trim() === '') throw new Error(`--${name} must be integers separated by commas, got "${value}"`);
-        return integer(name, part.trim(), NaN, min);
-    });
-}
-
 function duration(name: string, value: string | undefined, fallback: string): { text: string; ms: number } {
     const text = value ?? fallback;
     const ms = parseDuration(text);
@@ -131,31 +113,33 @@ export function parseScaleOptions(
         throw new Error(`--only must be "tenant" or "service", got "${only}"`);
     }
     const tenant: TenantScenarioOptions = {
-        smallHosts: integer('small-hosts', values['small-hosts'], 10_000, 1),
-        largeHosts: integer('large-hosts', values['large-hosts'], 100_000, 1),
-        detectionsPerHost: integer('detections', values.detections, 5, 1),
-        truncationLimits: integers('truncation', values.truncation, [1000, 10_000], 1)
+        smallHosts: integerOption('small-hosts', values['small-hosts'], 10_000, 1),
+        largeHosts: integerOption('large-hosts', values['large-hosts'], 100_000, 1),
+        detectionsPerHost: integerOption('detections', values.detections, 5, 1),
+        truncationLimits: integerListOption('truncation', values.truncation, [1000, 10_000], 1)
     };
     const interval = duration('interval', values.interval, '2m');
     const maxConcurrentPolls = values['max-concurrent-polls'];
     const service: ServiceScenarioOptions = {
-        subscriptions: integer('subscriptions', values.subscriptions, 5, 1),
-        instancesPerSubscription: integer('instances', values.instances, 10, 1),
-        hostsPerSubscription: integer('service-hosts', values['service-hosts'], 720, 1),
-        detectionsPerHost: integer('service-detections', values['service-detections'], 25, 1),
+        subscriptions: integerOption('subscriptions', values.subscriptions, 5, 1),
+        instancesPerSubscription: integerOption('instances', values.instances, 10, 1),
+        hostsPerSubscription: integerOption('service-hosts', values['service-hosts'], 720, 1),
+        detectionsPerHost: integerOption('service-detections', values['service-detections'], 25, 1),
         pollingInterval: interval.text,
         pollingIntervalMs: interval.ms,
         deadlineMs: duration('deadline', values.deadline, '5m').ms,
         // The config schema's range.
         maxConcurrentPolls:
-            maxConcurrentPolls === undefined ? undefined : integer('max-concurrent-polls', maxConcurrentPolls, 0, 1, 64)
+            maxConcurrentPolls === undefined
+                ? undefined
+                : integerOption('max-concurrent-polls', maxConcurrentPolls, 0, 1, 64)
     };
     const results = values.results ?? defaultResultsFile;
     return {
         tenant: only === 'service' ? undefined : tenant,
         service: only === 'tenant' ? undefined : service,
-        resultsSize: integer('results-size', values['results-size'], 300, 0),
-        seed: integer('seed', values.seed, 1, 0),
+        resultsSize: integerOption('results-size', values['results-size'], 300, 0),
+        seed: integerOption('seed', values.seed, 1, 0),
         resultsFile: results === '-' ? undefined : results,
         keepTemp: values['keep-temp'] === true
     };
