@@ -8,7 +8,7 @@ export { installFatalErrorHandlers } from './fatal-errors.js';
 export { processIo, writeLine, type CliIo, type CliStream } from './cli-io.js';
 export { serveConfig } from './commands/run-command.js';
 export { exitWhenFlushed } from './exit-when-flushed.js';
-export { formatCount, formatTimestamp } from './output-format.js';
+export { formatTimestamp } from './output-format.js';
 export { setUpLogging, silentLoggerFactory, type CliLogging, type LoggingOptions } from './cli-logging.js';
 export { checkConfigFile, type ConfigCheck } from './config-check.js';
 export { readInstanceStatus, type InstanceStatusRow, type StatusSnapshot } from './instance-status-source.js';

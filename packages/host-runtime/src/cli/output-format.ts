@@ -2,9 +2,6 @@ import { join } from 'node:path';
 import { formatCount, formatDuration } from '@signal-connectors/connector-sdk';
 import type { SinkConfig } from '../config/runtime-config.js';
 
-/** `12,345`: counts are read by people. */
-export { formatCount };
-
 /** `2025-05-14 08:00:03Z`: a UTC timestamp, unambiguous in a log or a ticket. */
 export function formatTimestamp(time: number | string): string {
     return new Date(time)

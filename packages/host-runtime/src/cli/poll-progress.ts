@@ -1,6 +1,6 @@
-import type { Logger, PollProgress } from '@signal-connectors/connector-sdk';
+import { formatCount, type Logger, type PollProgress } from '@signal-connectors/connector-sdk';
 import type { PollEvent } from '../scheduler/poll-events.js';
-import { formatCount, formatCounters, formatElapsed } from './output-format.js';
+import { formatCounters, formatElapsed } from './output-format.js';
 import type { StatusLine } from './status-line.js';
 
 /** Options of {@link PollProgressDisplay}. */

@@ -1,7 +1,7 @@
-import type { PollProgress } from '@signal-connectors/connector-sdk';
+import { formatCount, type PollProgress } from '@signal-connectors/connector-sdk';
 import type { PollEvent, PollOutcome } from '../scheduler/poll-events.js';
 import type { CountingSink } from '../service/counting-sink.js';
-import { formatCount, formatCounters, formatElapsed, formatTypeCounts, formatWhen } from './output-format.js';
+import { formatCounters, formatElapsed, formatTypeCounts, formatWhen } from './output-format.js';
 
 /** How one poll went, for the summary printed after it. */
 export interface PollReport {

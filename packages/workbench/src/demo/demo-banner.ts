@@ -1,6 +1,7 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatCount, type RuntimeConfig } from '@signal-connectors/host-runtime';
+import { formatCount } from '@signal-connectors/connector-sdk';
+import type { RuntimeConfig } from '@signal-connectors/host-runtime';
 import { DEMO_INSTANCE_ID, DEMO_TENANT } from './demo-config.js';
 
 /** The example config a user copies to poll a real Qualys subscription. */

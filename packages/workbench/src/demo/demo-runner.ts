@@ -1,3 +1,4 @@
+import { formatCount } from '@signal-connectors/connector-sdk';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import {
     CliError,
@@ -5,7 +6,6 @@ import {
     type CliLogging,
     EXIT_FAILURE,
     EXIT_OK,
-    formatCount,
     formatTimestamp,
     plural,
     type PollReport,

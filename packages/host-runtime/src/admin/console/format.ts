@@ -45,9 +45,6 @@ export function formatRunDuration(startedAt: string, finishedAt: string | undefi
     return formatDuration(ms);
 }
 
-/** `12,345`: counts are read by people. */
-export { formatCount };
-
 /** What each error kind means, in words: the status line names it before the message. */
 const KIND_WORDS: Record<string, string> = {
     auth: 'authentication failed',

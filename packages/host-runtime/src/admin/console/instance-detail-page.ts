@@ -1,10 +1,11 @@
+import { formatCount } from '@signal-connectors/connector-sdk';
 import type { CatalogEntry } from '../../discovery/catalog.js';
 import type { InstanceLogLine } from '../../service/instance-log-book.js';
 import type { TestRecord } from '../../service/instance-admin.js';
 import type { RunRecord } from '../../state/state-store.js';
 import type { InstanceView } from '../instance-view.js';
 import type { FormField } from './config-form.js';
-import { describeKind, describeValue, formatCount, formatRunDuration, formatTime, humanizeKey, relativeTime } from './format.js';
+import { describeKind, describeValue, formatRunDuration, formatTime, humanizeKey, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { tile } from './integrations-page.js';
 import { settingRows } from './settings-summary.js';

@@ -1,6 +1,7 @@
+import { formatCount } from '@signal-connectors/connector-sdk';
 import type { CatalogEntry } from '../../discovery/catalog.js';
 import type { InstanceView } from '../instance-view.js';
-import { countOf, formatCount, formatRunDuration, formatTime, HEALTH_LABELS, relativeTime } from './format.js';
+import { countOf, formatRunDuration, formatTime, HEALTH_LABELS, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { failedStreams, failingReason, groupedFailures, runCountsText, streamTitles, type FailedStream } from './stream-summary.js';
 

@@ -1,6 +1,6 @@
-import { DEFAULT_STREAM_ID, type StreamDeclaration } from '@signal-connectors/connector-sdk';
+import { DEFAULT_STREAM_ID, formatCount, type StreamDeclaration } from '@signal-connectors/connector-sdk';
 import type { RecordedError, RunRecord } from '../../state/state-store.js';
-import { countOf, describeKind, formatCount, humanizeKey } from './format.js';
+import { countOf, describeKind, humanizeKey } from './format.js';
 
 /** The streams a connector declares, as the console names them. */
 export type StreamTitles = ReadonlyMap<string, string>;

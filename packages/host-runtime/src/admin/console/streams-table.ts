@@ -1,7 +1,7 @@
-import { DEFAULT_STREAM_ID, type StreamDeclaration } from '@signal-connectors/connector-sdk';
+import { DEFAULT_STREAM_ID, formatCount, type StreamDeclaration } from '@signal-connectors/connector-sdk';
 import type { StreamState } from '../../state/state-store.js';
 import type { InstanceView } from '../instance-view.js';
-import { describeKind, formatCount, formatTime, relativeTime } from './format.js';
+import { describeKind, formatTime, relativeTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { streamTitles, titleOf } from './stream-summary.js';
 

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { formatCount } from '@signal-connectors/connector-sdk';
 import { CliError, EXIT_OK } from '../cli-error.js';
 import { addConfigOption, type CliContext, type GlobalOptions } from '../cli-context.js';
 import type { CliIo } from '../cli-io.js';
 import { setUpLogging } from '../cli-logging.js';
 import { readInstanceStatus, type InstanceStatusRow, type StatusSnapshot } from '../instance-status-source.js';
-import { formatCount, formatWhen } from '../output-format.js';
+import { formatWhen } from '../output-format.js';
 import { loadConfigOrFail } from '../../service/runtime-session.js';
 import { streamLines } from '../stream-status-lines.js';
 
