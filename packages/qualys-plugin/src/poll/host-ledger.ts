@@ -1,6 +1,5 @@
-import type { Artifact, KeyValueStore } from '@signal-connectors/connector-sdk';
+import type { KeyValueStore } from '@signal-connectors/connector-sdk';
 import type { OcsfVulnerabilityFinding } from '../ocsf/index.js';
-import { VULNERABILITY_FINDING_ARTIFACT_TYPE } from '../ocsf/index.js';
 
 /** An open finding as the ledger keeps it: enough to close it without its full record. */
 export type LedgerFinding = [key: string, qid: number, severityId: number, vulnerability: string, title: string];
@@ -71,20 +70,9 @@ export class HostLedger {
     constructor(private readonly store: KeyValueStore) {}
 
     /**
-     * Records the hosts whose findings `artifacts` delivered (their complete current state: a host detection
-     * response lists every detection of a host), and forgets that they were removed, if they were.
+     * Records the hosts gathered in `delivered` (their complete current state: a host detection response lists every
+     * detection of a host), and forgets that they were removed, if they were.
      */
-    async recordDelivered(artifacts: readonly Artifact[], seen: string): Promise<void> {
-        const delivered = new DeliveredHosts(seen);
-        for (const artifact of artifacts) {
-            if (artifact.type === VULNERABILITY_FINDING_ARTIFACT_TYPE) {
-                delivered.add(artifact.data as OcsfVulnerabilityFinding);
-            }
-        }
-        await this.record(delivered);
-    }
-
-    /** Records the hosts gathered in `delivered`, as {@link recordDelivered} does. */
     async record(delivered: DeliveredHosts): Promise<void> {
         const { hosts } = delivered;
         if (hosts.size === 0) return;

@@ -6,7 +6,7 @@ import { QualysApiClient } from '../client/qualys-api-client.js';
 import { validateQualysConfig } from '../config/qualys-config-validator.js';
 import { mapDetection, type OcsfVulnerabilityFinding } from '../ocsf/index.js';
 import { HostDetectionParser } from '../xml/index.js';
-import { HostLedger } from './host-ledger.js';
+import { DeliveredHosts, HostLedger } from './host-ledger.js';
 import { reconcileHosts, type ReconciliationBatch } from './host-reconciliation.js';
 
 const SOURCE = { connector: 'signal-client.qualys', instance: 'qualys-reconcile' };
@@ -42,7 +42,9 @@ describe('reconcileHosts against the sandbox host list', () => {
     beforeEach(async () => {
         store = new InMemoryKeyValueStore();
         ledger = new HostLedger(store);
-        await ledger.recordDelivered(delivered, '2026-01-01T00:00:00Z');
+        const seen = new DeliveredHosts('2026-01-01T00:00:00Z');
+        for (const finding of delivered) seen.add(finding.data);
+        await ledger.record(seen);
         sandbox.tenant.restore(sandbox.tenant.purgedHostIds());
         sandbox.requests.clear();
     });
