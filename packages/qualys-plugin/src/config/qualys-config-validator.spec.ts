@@ -41,6 +41,7 @@ describe('validateQualysConfig', () => {
                 includeResults: true,
                 statuses: ['New', 'Active', 'Re-Opened', 'Fixed'],
                 includeInformationGathered: false,
+                qds: true,
                 initialLookbackMs: undefined,
                 windowOverlapMs: 15 * 60_000,
                 kbEnrichment: true,

@@ -93,6 +93,7 @@ export function validateQualysConfig(raw: unknown): ConfigValidation<QualysConfi
         includeResults: valueOr(raw.includeResults, 'includeResults') as boolean,
         statuses: [...(valueOr(raw.statuses, 'statuses') as QualysStatus[])],
         includeInformationGathered: valueOr(raw.includeInformationGathered, 'includeInformationGathered') as boolean,
+        qds: valueOr(raw.qds, 'qds') as boolean,
         initialLookbackMs: durations.initialLookback,
         windowOverlapMs: durations.windowOverlap ?? 0,
         kbEnrichment: valueOr(raw.kbEnrichment, 'kbEnrichment') as boolean,

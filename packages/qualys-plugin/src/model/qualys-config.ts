@@ -26,6 +26,8 @@ export interface QualysConfig {
     includeResults: boolean;
     statuses: QualysStatus[];
     includeInformationGathered: boolean;
+    /** Ask for each detection's Qualys Detection Score and its factors (`show_qds=1`, `show_qds_factors=1`). */
+    qds: boolean;
     /** How far back the first poll looks, in ms; undefined means everything. */
     initialLookbackMs?: number;
     /** How much each window re-reads before the watermark, in ms (scan results are processed asynchronously). */

@@ -84,6 +84,16 @@ describe('pollQualys: host detection pagination', () => {
         expect(form).not.to.have.property('show_cloud_tags');
     });
 
+    it('asks for no Qualys Detection Score when qds is off', async () => {
+        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
+        await drain(startPoll(testConfig({ qds: false }), undefined, h));
+
+        const [form] = qualys.forms('hld');
+        expect(form).not.to.have.property('show_qds');
+        expect(form).not.to.have.property('show_qds_factors');
+        expect(form).to.include({ show_tags: '1', show_reopened_info: '1' });
+    });
+
     it('stops with a protocol error when a WARNING repeats the id_min it was asked for', async () => {
         qualys.on(
             'hld',

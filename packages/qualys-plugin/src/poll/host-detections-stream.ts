@@ -220,10 +220,9 @@ export function hostDetectionParams(config: QualysConfig): Record<string, string
         show_results: config.includeResults ? '1' : '0',
         show_igs: config.includeInformationGathered ? '1' : '0',
         show_reopened_info: '1',
-        show_qds: '1',
-        show_qds_factors: '1',
         show_tags: '1',
         show_asset_id: '1',
+        ...(config.qds ? { show_qds: '1', show_qds_factors: '1' } : {}),
         ...(config.cloudMetadata ? { host_metadata: 'all', show_cloud_tags: '1' } : {})
     };
 }
