@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseBenchOptions } from './bench-options.js';
 import { checkTargets, paceBound, renderReport, scenarioFigures, type ScenarioRuns } from './bench-report.js';
+import { DEFAULT_SETTINGS, PEER_DETAIL } from './poll-variants.js';
 import { elapsedClock, formatMB, formatNumber, MB, median } from './bench-stats.js';
 import { measureProcess } from './measured-process.js';
 import { type PeerRun, parsePeerOutput, peerProblem } from './peer-run.js';
@@ -72,6 +73,7 @@ describe('ingestion benchmark helpers', () => {
     it('reduces rounds to medians, with the ratio to the peer per round', () => {
         const runs: ScenarioRuns = {
             truncationLimit: 1000,
+            variant: DEFAULT_SETTINGS,
             polls: [poll(2, 140), poll(4, 160), poll(5, 150)],
             peers: [peer(4), peer(4), peer(5)],
             refusals: [0, 0, 0],
@@ -87,7 +89,7 @@ describe('ingestion benchmark helpers', () => {
         expect(figures.cpuSecondsPerMillion).to.equal(400);
         expect(figures.bytesPerFinding).to.equal(3000);
         expect(figures.peakHostDetectionCalls).to.equal(2);
-        const checks = checkTargets([figures], undefined);
+        const checks = checkTargets([figures], []);
         expect(checks.map(check => check.met)).to.deep.equal([false, true]);
         const report = renderReport({
             date: new Date('2026-01-01T00:00:00Z'),
@@ -95,7 +97,8 @@ describe('ingestion benchmark helpers', () => {
             options: parseBenchOptions(['--slow-hosts', '0'])!,
             machine: { cpuModel: 'cpu', cpuCount: 2, memoryBytes: 4e9, os: 'os', node: 'v24', loadAverage: 1.5 },
             loadAtEnd: 2,
-            fast: [runs]
+            fast: [runs],
+            slow: []
         });
         expect(report).to.contain('**1.00x** (1.00x–2.00x)');
         expect(report).to.contain('1 of 2 target checks met.');
@@ -103,6 +106,43 @@ describe('ingestion benchmark helpers', () => {
         expect(report).to.contain('| host detection answer bytes per detection, our poll / peer | 800 / 400 |');
         // 8 MB at 2 x 4 MB/s takes 1 s at least; the peer took 4 s: the pace allows 4x, no more.
         expect(paceBound(figures, 4e6, 2).join(' ')).to.match(/takes at least 1\.0 s .* at most \*\*4\.00x\*\*/);
+    });
+
+    it('reports each variant of our poll on the slow server against the same peer runs', () => {
+        const slowRuns = (variant: ScenarioRuns['variant'], seconds: number, bytes: number): ScenarioRuns => ({
+            truncationLimit: 1000,
+            variant,
+            polls: [poll(seconds, 140)],
+            peers: [peer(4)],
+            refusals: [0],
+            peakHostDetectionCalls: [2],
+            hostDetectionBytes: [bytes],
+            peerHostDetectionBytes: [4e6]
+        });
+        const slow = [slowRuns(DEFAULT_SETTINGS, 4, 8e6), slowRuns(PEER_DETAIL, 2, 4e6)];
+        const checks = checkTargets([], slow.map(scenarioFigures));
+        expect(checks.map(check => [check.what, check.measured, check.met])).to.deep.equal([
+            ['slow server, default settings: full sync against the sequential peer', '1.00x', false],
+            ['slow server, default settings: concurrency refusals (409 1960) caused by the poll', '0', true],
+            ["slow server, the peer's detail: full sync against the sequential peer", '2.00x', true],
+            ["slow server, the peer's detail: concurrency refusals (409 1960) caused by the poll", '0', true]
+        ]);
+        const report = renderReport({
+            date: new Date('2026-01-01T00:00:00Z'),
+            durationMs: 60_000,
+            options: parseBenchOptions([])!,
+            machine: { cpuModel: 'cpu', cpuCount: 2, memoryBytes: 4e9, os: 'os', node: 'v24', loadAverage: 1.5 },
+            loadAtEnd: 2,
+            fast: [],
+            slow
+        });
+        expect(report).to.contain(
+            "|  | truncationLimit 1,000, default settings | truncationLimit 1,000, the peer's detail |"
+        );
+        expect(report).to.contain('`qds: false, cloudMetadata: false, apiVersion: { hostDetection: "2.0" }`');
+        // The peer's detail: 4 MB at 2 x 4 MB/s takes 0.5 s at least against the peer's 4 s.
+        expect(report).to.match(/With the peer's detail: .* takes at least 0\.5 s .* at most \*\*8\.00x\*\*/);
+        expect(report).to.contain('3 of 4 target checks met.');
     });
 
     it("reads the peer's JSON line and says when its script is absent", () => {

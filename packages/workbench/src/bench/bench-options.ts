@@ -39,9 +39,10 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
 
 Runs the real CLI poll (signal-client poll to the JSONL sink, fsync per batch) and the peer
 (../shared/bench/py_iterparse_baseline.py, Python's iterparse) on the same sandbox tenant, in one run, at each
-page size; then both again against a slow server (each answer paced, a concurrency limit). Prints detections/s,
-the ratio to the peer, peak RSS, CPU seconds per million detections, bytes per finding and API calls, medians
-of the runs, and writes bench/RESULTS.md. Needs python3.
+page size; then both again against a slow server (each answer paced, a concurrency limit), our poll there with
+its defaults and again asking for about what the peer asks (API 2.0 fields, no QDS, no cloud metadata). Prints
+detections/s, the ratio to the peer, peak RSS, CPU seconds per million detections, bytes per finding and API
+calls, medians of the runs, and writes bench/RESULTS.md. Needs python3.
 
 Options (environment variable in brackets):
   --hosts <n>              hosts of the fast-server tenant (default 10000, a run of a few minutes; the issue's

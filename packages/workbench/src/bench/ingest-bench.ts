@@ -11,6 +11,7 @@ import { elapsedClock, formatNumber, formatSeconds } from './bench-stats.js';
 import { describeCode, describeMachine } from './machine-info.js';
 import { peerProblem, peerScriptPath, runPeer } from './peer-run.js';
 import { runPoll, type SandboxEndpoint } from './poll-run.js';
+import { DEFAULT_SETTINGS, PEER_DETAIL, type PollVariant } from './poll-variants.js';
 import { type SandboxProcess, type SandboxTenant, startSandboxProcess, takeSandboxCounts } from './sandbox-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -31,55 +32,80 @@ function checkPython(): void {
     }
 }
 
+/** What one server's scenario measures: a name for its logs and work folders, its page sizes, our poll's variants. */
+interface ScenarioPlan {
+    label: string;
+    truncationLimits: readonly number[];
+    variants: readonly PollVariant[];
+}
+
+/** What every scenario of a run shares. */
+interface BenchContext {
+    options: BenchOptions;
+    /** Undefined when the peer cannot run. */
+    peerScript: string | undefined;
+    /** The run's temporary folder. */
+    temp: string;
+}
+
 /**
- * Runs `rounds` rounds on one sandbox: each round our poll, then the peer, for every page size, so both sides
- * meet the same tenant and the same moment's machine load.
+ * Runs `rounds` rounds on one sandbox: each round, for every page size, our poll once per variant, then the peer
+ * once for all of them, so both sides meet the same tenant and the same moment's machine load. Returns the runs
+ * of each page size and variant, in that order.
  */
 async function measureScenario(
     sandbox: SandboxEndpoint,
-    truncationLimits: readonly number[],
-    options: BenchOptions,
-    peerScript: string | undefined,
-    temp: string,
-    label: string
+    { label, truncationLimits, variants }: ScenarioPlan,
+    { options, peerScript, temp }: BenchContext
 ): Promise<ScenarioRuns[]> {
-    const runs: ScenarioRuns[] = truncationLimits.map(truncationLimit => ({
-        truncationLimit,
-        polls: [],
-        peers: [],
-        refusals: [],
-        peakHostDetectionCalls: [],
-        hostDetectionBytes: [],
-        peerHostDetectionBytes: []
-    }));
+    const runsByLimit: ScenarioRuns[][] = truncationLimits.map(truncationLimit =>
+        variants.map(variant => ({
+            truncationLimit,
+            variant,
+            polls: [],
+            peers: [],
+            refusals: [],
+            peakHostDetectionCalls: [],
+            hostDetectionBytes: [],
+            peerHostDetectionBytes: []
+        }))
+    );
     for (let round = 1; round <= options.runs; round++) {
-        for (const scenario of runs) {
-            const limit = scenario.truncationLimit;
-            const workDir = join(temp, `${label}-${limit}-${round}`);
-            await takeSandboxCounts(sandbox);
-            const poll = await runPoll(sandbox, limit, workDir, RUN_TIMEOUT_MS);
-            const counts = await takeSandboxCounts(sandbox);
-            scenario.refusals.push(counts.refusals);
-            scenario.peakHostDetectionCalls.push(counts.peakHostDetectionCalls);
-            scenario.hostDetectionBytes.push(counts.hostDetectionBytes);
-            scenario.polls.push(poll);
-            // The output is gigabytes: only its size was needed.
-            if (!options.keepTemp) await rm(join(workDir, 'data'), { recursive: true, force: true });
-            let peerText = '';
+        for (const scenarios of runsByLimit) {
+            const limit = scenarios[0].truncationLimit;
+            for (const [index, scenario] of scenarios.entries()) {
+                const workDir = join(temp, `${label}-${limit}-${index}-${round}`);
+                await takeSandboxCounts(sandbox);
+                const poll = await runPoll(sandbox, limit, workDir, RUN_TIMEOUT_MS, scenario.variant.settings);
+                const counts = await takeSandboxCounts(sandbox);
+                scenario.refusals.push(counts.refusals);
+                scenario.peakHostDetectionCalls.push(counts.peakHostDetectionCalls);
+                scenario.hostDetectionBytes.push(counts.hostDetectionBytes);
+                scenario.polls.push(poll);
+                // The output is gigabytes: only its size was needed.
+                if (!options.keepTemp) await rm(join(workDir, 'data'), { recursive: true, force: true });
+                const named = variants.length > 1 ? ` (${scenario.variant.name})` : '';
+                log(
+                    `${label} truncationLimit ${limit} round ${round}: poll${named} ${formatSeconds(poll.wallMs)}, ` +
+                        `${formatNumber(poll.detections / (poll.wallMs / 1000))} detections/s, ` +
+                        `peak RSS ${formatNumber(poll.maxRssBytes / 1e6)} MB (load ${formatNumber(loadavg()[0], 2)})`
+                );
+            }
             if (peerScript !== undefined) {
                 const peer = await runPeer(peerScript, sandbox, limit, temp, RUN_TIMEOUT_MS);
-                scenario.peers.push(peer);
-                scenario.peerHostDetectionBytes.push((await takeSandboxCounts(sandbox)).hostDetectionBytes);
-                peerText = `; peer ${formatSeconds(peer.wallMs)}, ${formatNumber(peer.detections / (peer.wallMs / 1000))}/s`;
+                const bytes = (await takeSandboxCounts(sandbox)).hostDetectionBytes;
+                for (const scenario of scenarios) {
+                    scenario.peers.push(peer);
+                    scenario.peerHostDetectionBytes.push(bytes);
+                }
+                log(
+                    `${label} truncationLimit ${limit} round ${round}: peer ${formatSeconds(peer.wallMs)}, ` +
+                        `${formatNumber(peer.detections / (peer.wallMs / 1000))} detections/s`
+                );
             }
-            log(
-                `${label} truncationLimit ${limit} round ${round}: poll ${formatSeconds(poll.wallMs)}, ` +
-                    `${formatNumber(poll.detections / (poll.wallMs / 1000))} detections/s, ` +
-                    `peak RSS ${formatNumber(poll.maxRssBytes / 1e6)} MB${peerText} (load ${formatNumber(loadavg()[0], 2)})`
-            );
         }
     }
-    return runs;
+    return runsByLimit.flat();
 }
 
 async function withSandbox<T>(tenant: SandboxTenant, work: (sandbox: SandboxEndpoint) => Promise<T>): Promise<T> {
@@ -128,27 +154,39 @@ async function main(): Promise<number> {
     process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     try {
         const tenant = { resultsSize: options.resultsSize, seed: options.seed };
+        const context: BenchContext = { options, peerScript, temp };
         const fast = await withSandbox(
             { ...tenant, hosts: options.hosts, detectionsPerHost: options.detections },
-            sandbox => measureScenario(sandbox, options.truncationLimits, options, peerScript, temp, 'fast')
+            sandbox =>
+                measureScenario(
+                    sandbox,
+                    { label: 'fast', truncationLimits: options.truncationLimits, variants: [DEFAULT_SETTINGS] },
+                    context
+                )
         );
         const slowOptions = options.slow;
         const slow =
             slowOptions === undefined
-                ? undefined
-                : (
-                      await withSandbox(
-                          {
-                              ...tenant,
-                              hosts: slowOptions.hosts,
-                              detectionsPerHost: slowOptions.detections,
-                              bytesPerSec: slowOptions.bytesPerSec,
-                              concurrencyLimit: slowOptions.concurrencyLimit
-                          },
-                          sandbox =>
-                              measureScenario(sandbox, [slowOptions.truncationLimit], options, peerScript, temp, 'slow')
-                      )
-                  )[0];
+                ? []
+                : await withSandbox(
+                      {
+                          ...tenant,
+                          hosts: slowOptions.hosts,
+                          detectionsPerHost: slowOptions.detections,
+                          bytesPerSec: slowOptions.bytesPerSec,
+                          concurrencyLimit: slowOptions.concurrencyLimit
+                      },
+                      sandbox =>
+                          measureScenario(
+                              sandbox,
+                              {
+                                  label: 'slow',
+                                  truncationLimits: [slowOptions.truncationLimit],
+                                  variants: [DEFAULT_SETTINGS, PEER_DETAIL]
+                              },
+                              context
+                          )
+                  );
         const report: BenchReport = {
             date: new Date(started),
             durationMs: Date.now() - started,

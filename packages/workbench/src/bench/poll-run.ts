@@ -60,7 +60,7 @@ export async function runPoll(
     truncationLimit: number,
     workDir: string,
     timeoutMs: number,
-    settings: Record<string, string | number | boolean> = {}
+    settings: Readonly<Record<string, string | number | boolean>> = {}
 ): Promise<PollRun> {
     await mkdir(workDir, { recursive: true });
     const config = join(workDir, 'signal-client.yaml');
