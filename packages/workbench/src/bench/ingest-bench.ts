@@ -6,13 +6,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './bench-options.js';
-import { type BenchReport, renderReport, type ScenarioRuns } from './bench-report.js';
+import { type BenchReport, renderReport } from './bench-report.js';
 import { elapsedClock, formatNumber, formatSeconds } from './bench-stats.js';
 import { describeCode, describeMachine } from './machine-info.js';
 import { peerProblem, peerScriptPath, runPeer } from './peer-run.js';
 import { runPoll, type SandboxEndpoint } from './poll-run.js';
 import { DEFAULT_SETTINGS, PEER_DETAIL, type PollVariant } from './poll-variants.js';
 import { type SandboxProcess, type SandboxTenant, startSandboxProcess, takeSandboxCounts } from './sandbox-process.js';
+import type { ScenarioRuns } from './scenario-figures.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** One poll or peer run may take this long before it counts as hung. */

@@ -3,11 +3,12 @@ import {
     initialDelayBound,
     MAX_DEFAULT_INITIAL_DELAY_MS
 } from '@signal-connectors/host-runtime';
-import { markdownTable, type TargetCheck, targetsSection } from './bench-report.js';
+import { markdownTable, targetsSection } from './bench-report.js';
 import { formatMB, formatNumber, formatPercent, formatSeconds, formatTimes, MB, median } from './bench-stats.js';
 import { type MachineInfo, machineSection } from './machine-info.js';
 import type { PollRun } from './poll-run.js';
 import type { ScaleOptions } from './scale-options.js';
+import type { TargetCheck } from './scenario-figures.js';
 import type { ServiceRun } from './service-run.js';
 
 /** The limits. */
