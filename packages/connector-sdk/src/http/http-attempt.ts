@@ -1,10 +1,13 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { HttpHeaders } from './http-client.js';
+import { importHttpLazily } from './import-http-lazily.js';
 import { withLazyListFormat } from './lazy-list-format.js';
 
-// got's type checker builds list formatters as it loads, which would load ICU's locale data: see lazy-list-format.ts.
+// got's import of node:http would load Node's bundled undici (see import-http-lazily.ts), and its type checker
+// builds list formatters as it loads, which would load ICU's locale data (see lazy-list-format.ts).
+await importHttpLazily();
 const { default: got } = await withLazyListFormat(() => import('got'));
 
 /** Everything one attempt sends. */
@@ -51,9 +54,15 @@ const CONNECT_EVENTS = new Set(['lookup', 'connect', 'secureConnect', 'socket', 
 export function startAttempt(init: AttemptInit): Promise<AttemptResponse> {
     return new Promise<AttemptResponse>((resolve, reject) => {
         let settled = false;
+        // The body is written into got's stream (below), with its length, the way a piped stream is, rather than
+        // given as got's `body` option. got writes a string `body` asynchronously and destroys the request, and
+        // with it the response, when the response starts before that write has finished (a fast server answering
+        // a small form does now and then); and it tests every `body` option against the global FormData, whose
+        // first use loads Node's bundled undici, about 8 MB that stays resident.
+        const body = init.body === undefined ? undefined : Buffer.from(init.body, 'utf8');
         const request = got.stream(init.url, {
             method: init.method,
-            ...bodyOptions(init),
+            headers: body === undefined ? init.headers : { ...init.headers, 'content-length': String(body.length) },
             throwHttpErrors: false,
             retry: { limit: 0 },
             // The response timeout is ours (below) so that it also covers a CONNECT through a proxy.
@@ -107,6 +116,7 @@ export function startAttempt(init: AttemptInit): Promise<AttemptResponse> {
             fail({ type: 'aborted' });
         } else {
             init.signal?.addEventListener('abort', onAbort, { once: true });
+            if (body !== undefined) request.end(body);
         }
     });
 }
@@ -120,15 +130,4 @@ function isSameOrigin(location: string | undefined, from: URL): boolean {
     } catch {
         return false;
     }
-}
-
-/**
- * The request body as a one-chunk stream with its length. got writes a string body asynchronously and destroys
- * the request (and with it the response) when the response starts before that write has finished, which a fast
- * server answering a small form does now and then; a piped stream body has no such race.
- */
-function bodyOptions(init: AttemptInit): { headers: AttemptInit['headers']; body?: Readable } {
-    if (init.body === undefined) return { headers: init.headers };
-    const bytes = Buffer.from(init.body, 'utf8');
-    return { headers: { ...init.headers, 'content-length': String(bytes.length) }, body: Readable.from([bytes]) };
 }
