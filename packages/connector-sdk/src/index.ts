@@ -7,6 +7,7 @@ export * from './connector-context.js';
 export * from './connector-error.js';
 export * from './http-status-error-kind.js';
 export * from './connector-metrics.js';
+export * from './compare-code-points.js';
 export * from './duration.js';
 export * from './format-count.js';
 export * from './http/http-client.js';

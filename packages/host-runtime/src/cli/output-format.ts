@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatCount, formatDuration } from '@signal-connectors/connector-sdk';
+import { compareCodePoints, formatCount, formatDuration } from '@signal-connectors/connector-sdk';
 import type { SinkConfig } from '../config/runtime-config.js';
 
 /** `2025-05-14 08:00:03Z`: a UTC timestamp, unambiguous in a log or a ticket. */
@@ -59,9 +59,8 @@ export function formatCounters(counters: Readonly<Record<string, number>>): stri
 
 /** `3,600 ocsf.vulnerability_finding, 12 qualys.scan`: artifact counts by type, the largest first. */
 export function formatTypeCounts(counts: Readonly<Record<string, number>>): string {
-    // Type names are ASCII: compared by code point, without loading ICU for a collator.
     return Object.entries(counts)
-        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a, x], [b, y]) => y - x || compareCodePoints(a, b))
         .map(([type, count]) => `${formatCount(count)} ${type}`)
         .join(', ');
 }

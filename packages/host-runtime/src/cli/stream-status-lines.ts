@@ -1,6 +1,5 @@
-import { formatDuration } from '@signal-connectors/connector-sdk';
+import { formatCount, formatDuration } from '@signal-connectors/connector-sdk';
 import type { StreamState } from '../state/state-store.js';
-import { formatCount } from '@signal-connectors/connector-sdk';
 
 /**
  * The streams of one instance, for `status`: a table of each stream's last status (and how long ago), the

@@ -1,4 +1,5 @@
 import {
+    compareCodePoints,
     declaredStreams,
     secretFieldPaths,
     type ConnectorManifest,
@@ -56,7 +57,7 @@ export interface CatalogSource {
 
 /** Builds the catalog (sorted by id) from manifests alone: no plugin code runs, secret defaults are never listed. */
 export function buildCatalog(plugins: readonly CatalogSource[]): CatalogEntry[] {
-    return plugins.map(plugin => toEntry(plugin)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return plugins.map(plugin => toEntry(plugin)).sort((a, b) => compareCodePoints(a.id, b.id));
 }
 
 function toEntry({ manifest, packageName, packageVersion }: CatalogSource): CatalogEntry {
