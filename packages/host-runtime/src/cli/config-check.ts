@@ -7,7 +7,7 @@ import { loadRuntimeConfig } from '../config/config-loader.js';
 import { adminConfig, type InstanceConfig, type RuntimeConfig } from '../config/runtime-config.js';
 import { resolveSecretReferences, secretLookingValues } from '../config/secret-references.js';
 import type { DiscoveredPlugin } from '../discovery/plugin-discovery.js';
-import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { UNREAD_METRICS } from '../metrics/host-metrics.js';
 import { silentLoggerFactory } from './cli-logging.js';
 import { discover } from '../service/runtime-session.js';
 import { TransientStateStore } from '../service/transient-state-store.js';
@@ -53,7 +53,7 @@ async function pluginProblems(config: RuntimeConfig, plugins: readonly Discovere
         config,
         plugins,
         state: new TransientStateStore(),
-        metrics: new RuntimeMetrics({ processMetrics: false }),
+        metrics: UNREAD_METRICS,
         // The problems are the output; the host's log line for each would repeat them.
         loggerFactory: silentLoggerFactory()
     });

@@ -14,7 +14,7 @@ import {
 import type { InstanceConfig, RuntimeConfig } from '../config/runtime-config.js';
 import { buildCatalog, type CatalogEntry } from '../discovery/catalog.js';
 import type { DiscoveredPlugin, SkippedPlugin } from '../discovery/plugin-discovery.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 import { composeInstance, type HostInstance, type InstanceServices } from './instance-composer.js';
 import {
@@ -31,7 +31,7 @@ export interface ConnectorHostOptions {
     /** From `discoverPlugins`. */
     plugins: readonly DiscoveredPlugin[];
     state: StateStore;
-    metrics: RuntimeMetrics;
+    metrics: HostMetrics;
     /** Binds `Clock`, `LoggerFactory`, `HttpClientFactory` in the root container; default the SDK's `connectorSdkModule`. */
     sdkModule?: ContainerModule;
     /**
@@ -231,7 +231,7 @@ export class ConnectorHost {
         config: RuntimeConfig,
         discovered: readonly DiscoveredPlugin[],
         state: StateStore,
-        metrics: RuntimeMetrics,
+        metrics: HostMetrics,
         http: HttpClientFactory
     ): void {
         const pluginsById = new Map(this.plugins.map(loaded => [loaded.manifest.id, loaded]));

@@ -16,7 +16,7 @@ import {
     type SecretRedactor
 } from '@signal-connectors/connector-sdk';
 import type { InstanceConfig } from '../config/runtime-config.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { DEFAULT_POLL_TIMEOUT_MS } from '../scheduler/poll-events.js';
 import type { ScheduledInstance } from '../scheduler/scheduler.js';
 import type { StateStore } from '../state/state-store.js';
@@ -41,7 +41,7 @@ export interface InstanceServices {
     clock: Clock;
     http: HttpClientFactory;
     state: StateStore;
-    metrics: RuntimeMetrics;
+    metrics: HostMetrics;
     redactor: SecretRedactor;
     /** Aborts when the host shuts down. */
     signal: AbortSignal;

@@ -8,7 +8,7 @@ import {
     type ConnectorManifest
 } from '@signal-connectors/connector-sdk';
 import type { DiscoveredPlugin } from '../discovery/plugin-discovery.js';
-import type { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { StateStore } from '../state/state-store.js';
 
 /** Loads a plugin's entry module; the default uses a dynamic `import()`. Tests may substitute modules. */
@@ -29,7 +29,7 @@ export interface LoadedPlugin {
 export interface PluginLoadServices {
     root: Container;
     state: StateStore;
-    metrics: RuntimeMetrics;
+    metrics: HostMetrics;
     importer: EntryImporter;
 }
 

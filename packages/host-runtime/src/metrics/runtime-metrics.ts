@@ -3,6 +3,7 @@ import { SystemClock, type Clock, type ConnectorMetrics, type Logger } from '@si
 import type { StateStore } from '../state/state-store.js';
 import type { PollEvent } from '../scheduler/poll-events.js';
 import { ConnectorMetricFamilies } from './connector-metrics-adapter.js';
+import type { HostMetrics } from './host-metrics.js';
 
 /** Prefix of every metric the runtime exposes. */
 export const METRIC_PREFIX = 'signal_';
@@ -34,7 +35,7 @@ export interface TrackedInstance {
  * the time since each instance's last successful poll (read from the state store at scrape time) and the metrics
  * connectors report through their {@link ConnectorMetrics}.
  */
-export class RuntimeMetrics {
+export class RuntimeMetrics implements HostMetrics {
     readonly registry = new Registry();
     private readonly polls: Counter<'connector' | 'instance' | 'result'>;
     private readonly artifacts: Counter<'connector' | 'instance'>;

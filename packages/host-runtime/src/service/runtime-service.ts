@@ -5,6 +5,7 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { PollListener } from '../scheduler/poll-events.js';
 import { PollRunner } from '../scheduler/poll-runner.js';
 import { Scheduler, type StopResult } from '../scheduler/scheduler.js';
+import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
 import { isInstanceStore } from '../state/instance-store.js';
 import { loadAdminToken } from './admin-token.js';
 import { InstanceAdmin } from './instance-admin.js';
@@ -70,18 +71,23 @@ export class RuntimeService {
         const loggerFactory = new RecordingLoggerFactory(options.loggerFactory, logs);
         if (config.admin.secretKey !== undefined) loggerFactory.registerSecret(config.admin.secretKey);
         if (config.admin.token !== undefined) loggerFactory.registerSecret(config.admin.token);
+        // Served on the admin API's /metrics, with the process's own (CPU, memory, event loop).
+        const metrics = new RuntimeMetrics({
+            logger: loggerFactory.create({ component: 'cli' }),
+            processMetrics: true
+        });
         const session = await RuntimeSession.open({
             config: { built: config },
             loggerFactory,
             env: options.env,
             mode: 'persistent',
-            processMetrics: true
+            metrics
         });
         let parts: ServiceParts | undefined;
         try {
-            parts = composeParts(session, options);
+            parts = composeParts(session, metrics, options);
             await options.onComposed?.(session);
-            const listener = await listenAdmin(session, parts, logs, options);
+            const listener = await listenAdmin(session, parts, logs, metrics, options);
             const service = new RuntimeService(session, parts, logs, listener?.server, listener?.tokenFile);
             parts.scheduler.start();
             listener?.server.setReady(true);
@@ -131,8 +137,8 @@ interface ServiceParts {
 }
 
 /** Instances (the file's and the console's), the poll runner, the scheduler and what the console acts through. */
-function composeParts(session: RuntimeSession, options: RuntimeServiceOptions): ServiceParts {
-    const { host, state, sink, metrics, logger, config } = session;
+function composeParts(session: RuntimeSession, metrics: RuntimeMetrics, options: RuntimeServiceOptions): ServiceParts {
+    const { host, state, sink, logger, config } = session;
     const where = config.sourcePath ?? 'the config';
     if (host.problems.length > 0) {
         throw new ServiceError(`not starting: ${where} has ${plural(host.problems.length, 'problem')}:`, {
@@ -169,9 +175,10 @@ async function listenAdmin(
     session: RuntimeSession,
     parts: ServiceParts,
     logs: InstanceLogBook,
+    metrics: RuntimeMetrics,
     options: RuntimeServiceOptions
 ): Promise<{ server: AdminServer; tokenFile: string | undefined } | undefined> {
-    const { config, logger, host, state, metrics } = session;
+    const { config, logger, host, state } = session;
     if (!config.admin.enabled) return undefined;
     const token = loadAdminToken(config);
     host.loggerFactory.registerSecret(token.token);

@@ -6,7 +6,7 @@ import { loadRuntimeConfig } from '../config/config-loader.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { discoverPlugins, type DiscoveryResult } from '../discovery/plugin-discovery.js';
 import { installationNodeModules } from '../discovery/runtime-installation.js';
-import { RuntimeMetrics } from '../metrics/runtime-metrics.js';
+import { type HostMetrics, UNREAD_METRICS } from '../metrics/host-metrics.js';
 import { createSink, dataDirModeFor } from '../sink/create-sink.js';
 import { isInstanceStore } from '../state/instance-store.js';
 import { SqliteStateStore } from '../state/sqlite-state-store.js';
@@ -33,10 +33,10 @@ export interface RuntimeSessionOptions {
     /** Called with the loaded config before anything is logged, e.g. to apply its `log` section. */
     onConfig?: (config: RuntimeConfig) => void;
     /**
-     * Collect process metrics (CPU, memory, event loop) for the admin API's `/metrics`: for the service, which
-     * serves them; a one-off command has nobody to read them (default false).
+     * Where connectors report their metrics: the service passes the metrics it serves on the admin API's
+     * `/metrics`. A one-off command passes none: nobody would read them, so they are dropped ({@link UNREAD_METRICS}).
      */
-    processMetrics?: boolean;
+    metrics?: HostMetrics;
 }
 
 /** Loads a runtime config for a command, or throws a {@link ServiceError} listing every problem of the file. */
@@ -54,7 +54,7 @@ export async function discover(pluginDirs: readonly string[], logger: Logger): P
 
 /**
  * Everything a command needs to work with configured instances: the config, the discovered plugins, the state
- * store, the sink (wrapped to count artifacts by type), the metrics and the composed {@link ConnectorHost}.
+ * store, the sink (wrapped to count artifacts by type) and the composed {@link ConnectorHost}.
  * Opening fails with a {@link ServiceError} for a config with problems or a state database that is locked or corrupt.
  */
 export class RuntimeSession {
@@ -67,7 +67,6 @@ export class RuntimeSession {
         readonly discovery: DiscoveryResult,
         readonly state: StateStore,
         readonly sink: CountingSink,
-        readonly metrics: RuntimeMetrics,
         readonly host: ConnectorHost
     ) {}
 
@@ -90,17 +89,16 @@ export class RuntimeSession {
             const sink = new CountingSink(
                 persistent ? createSink(config.sink, { dataDir: config.dataDir, logger }) : NO_SINK
             );
-            const metrics = new RuntimeMetrics({ logger, processMetrics: options.processMetrics === true });
             const host = await ConnectorHost.create({
                 config,
                 plugins: discovery.plugins,
                 state,
-                metrics,
+                metrics: options.metrics ?? UNREAD_METRICS,
                 loggerFactory,
                 // The console's instances are configured too: their plugins are loaded with the file's.
                 connectorsInUse: isInstanceStore(state) ? state.listInstances().map(stored => stored.connector) : []
             });
-            return new RuntimeSession(config, loggerFactory, logger, discovery, state, sink, metrics, host);
+            return new RuntimeSession(config, loggerFactory, logger, discovery, state, sink, host);
         } catch (error) {
             state.close();
             throw error;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QualysSandbox } from '@signal-connectors/qualys-sandbox';
 import { SqliteStateStore } from '@signal-connectors/host-runtime';
@@ -98,5 +99,32 @@ describe('signal-client poll and status', () => {
         const unknown = await runCli(['poll', 'nope'], { cwd: dir.path, env });
         expect(unknown.code).to.equal(1);
         expect(unknown.stderr).to.contain("unknown instance 'nope'").and.to.contain('known instances: qualys-test');
+    });
+
+    it('loads no Prometheus client: nobody reads the metrics of a one-off poll', async () => {
+        // Records every module the poll process loads, written when it exits.
+        const hook = join(dir.path, 'record-modules.mjs');
+        const loaded = join(dir.path, 'loaded-modules.txt');
+        await writeFile(
+            hook,
+            [
+                "import { registerHooks } from 'node:module';",
+                "import { writeFileSync } from 'node:fs';",
+                'const urls = [];',
+                'registerHooks({ load: (url, context, next) => (urls.push(url), next(url, context)) });',
+                `process.on('exit', () => writeFileSync(${JSON.stringify(loaded)}, urls.join('\\n')));`
+            ].join('\n')
+        );
+        const result = await runCli(['poll', 'qualys-test'], {
+            cwd: dir.path,
+            env: { ...env, NODE_OPTIONS: `--import=${hook}` }
+        });
+
+        expect(result.code, result.stdout + result.stderr).to.equal(0);
+        const urls = (await readFile(loaded, 'utf8')).split('\n');
+        // The hook saw the poll: the plugin and its HTTP client were loaded.
+        expect(urls.some(url => url.includes('/qualys-plugin/dist/'))).to.equal(true);
+        expect(urls.some(url => url.includes('/node_modules/got/'))).to.equal(true);
+        expect(urls.filter(url => /\/node_modules\/(prom-client|@opentelemetry)\//.test(url))).to.deep.equal([]);
     });
 });
