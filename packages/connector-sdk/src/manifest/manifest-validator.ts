@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import semver from 'semver';
+import validRange from 'semver/ranges/valid.js';
 import type { ValidateFunction } from 'ajv';
 import type { ConfigProblem } from '../connector.js';
 import { parseDuration } from '../duration.js';
@@ -88,7 +88,7 @@ function checkSemantics(
             seen.add(id);
         });
     }
-    if (typeof sdk === 'string' && semver.validRange(sdk) === null) {
+    if (typeof sdk === 'string' && validRange(sdk) === null) {
         report({ path: 'sdk', message: `'${sdk}' is not a valid semver range`, hint: "e.g. '^0.1.0'" });
     }
     if (

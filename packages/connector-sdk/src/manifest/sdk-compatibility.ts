@@ -1,4 +1,9 @@
-import semver from 'semver';
+// The functions used, not the package's index, which loads every one of its 46 modules.
+import gtr from 'semver/ranges/gtr.js';
+import ltr from 'semver/ranges/ltr.js';
+import validRange from 'semver/ranges/valid.js';
+import satisfies from 'semver/functions/satisfies.js';
+import validVersion from 'semver/functions/valid.js';
 import { SDK_VERSION } from '../sdk-version.js';
 
 /** The outcome of {@link checkSdkCompatibility}. */
@@ -10,18 +15,18 @@ export type SdkCompatibility = { ok: true } | { ok: false; reason: string };
  * release candidate must still load the plugins built for that line. The reason says which side to upgrade.
  */
 export function checkSdkCompatibility(range: string, sdkVersion: string = SDK_VERSION): SdkCompatibility {
-    const valid = typeof range === 'string' ? semver.validRange(range, { includePrerelease: true }) : null;
+    const valid = typeof range === 'string' ? validRange(range, { includePrerelease: true }) : null;
     if (valid === null) {
         return { ok: false, reason: `'${String(range)}' is not a valid semver range; write e.g. '^${sdkVersion}'` };
     }
-    if (semver.valid(sdkVersion) === null) {
+    if (validVersion(sdkVersion) === null) {
         return { ok: false, reason: `'${sdkVersion}' is not a valid SDK version` };
     }
-    if (semver.satisfies(sdkVersion, range, { includePrerelease: true })) return { ok: true };
+    if (satisfies(sdkVersion, range, { includePrerelease: true })) return { ok: true };
     const options = { includePrerelease: true };
-    const advice = semver.gtr(sdkVersion, range, options)
+    const advice = gtr(sdkVersion, range, options)
         ? 'the plugin was built for an older SDK; upgrade the plugin'
-        : semver.ltr(sdkVersion, range, options)
+        : ltr(sdkVersion, range, options)
           ? 'the plugin needs a newer SDK; upgrade the host runtime'
           : 'upgrade the plugin or the host runtime';
     return { ok: false, reason: `the plugin needs SDK ${range} but this host has SDK ${sdkVersion}: ${advice}` };
