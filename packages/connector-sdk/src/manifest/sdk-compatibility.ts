@@ -15,15 +15,15 @@ export type SdkCompatibility = { ok: true } | { ok: false; reason: string };
  * release candidate must still load the plugins built for that line. The reason says which side to upgrade.
  */
 export function checkSdkCompatibility(range: string, sdkVersion: string = SDK_VERSION): SdkCompatibility {
-    const valid = typeof range === 'string' ? validRange(range, { includePrerelease: true }) : null;
+    const options = { includePrerelease: true };
+    const valid = typeof range === 'string' ? validRange(range, options) : null;
     if (valid === null) {
         return { ok: false, reason: `'${String(range)}' is not a valid semver range; write e.g. '^${sdkVersion}'` };
     }
     if (validVersion(sdkVersion) === null) {
         return { ok: false, reason: `'${sdkVersion}' is not a valid SDK version` };
     }
-    if (satisfies(sdkVersion, range, { includePrerelease: true })) return { ok: true };
-    const options = { includePrerelease: true };
+    if (satisfies(sdkVersion, range, options)) return { ok: true };
     const advice = gtr(sdkVersion, range, options)
         ? 'the plugin was built for an older SDK; upgrade the plugin'
         : ltr(sdkVersion, range, options)

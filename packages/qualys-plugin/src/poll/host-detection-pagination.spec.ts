@@ -25,6 +25,13 @@ describe('pollQualys: host detection pagination', () => {
     });
     afterEach(() => nock.cleanAll());
 
+    /** The form of the one host detection call a first full sync of one page makes with these settings. */
+    async function firstSyncForm(settings: Record<string, unknown>): Promise<Record<string, string>> {
+        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
+        await drain(startPoll(testConfig(settings), undefined, h));
+        return qualys.forms('hld')[0];
+    }
+
     it('follows the id_min of each WARNING URL and re-sends its own parameters, replacing only id_min', async () => {
         qualys.on(
             'hld',
@@ -65,30 +72,20 @@ describe('pollQualys: host detection pagination', () => {
     });
 
     it('sends show_igs and show_results as configured and no vm_processed_after on a first full sync', async () => {
-        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
-        const config = testConfig({ includeInformationGathered: true, includeResults: false });
-        await drain(startPoll(config, undefined, h));
-
-        const [form] = qualys.forms('hld');
+        const form = await firstSyncForm({ includeInformationGathered: true, includeResults: false });
         expect(form).to.include({ show_igs: '1', show_results: '0' });
         expect(form).not.to.have.property('vm_processed_after');
         expect(form).not.to.have.property('id_min');
     });
 
     it('asks for no cloud metadata when cloudMetadata is off', async () => {
-        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
-        await drain(startPoll(testConfig({ cloudMetadata: false }), undefined, h));
-
-        const [form] = qualys.forms('hld');
+        const form = await firstSyncForm({ cloudMetadata: false });
         expect(form).not.to.have.property('host_metadata');
         expect(form).not.to.have.property('show_cloud_tags');
     });
 
     it('asks for no Qualys Detection Score when qds is off', async () => {
-        qualys.on('hld', ok(hldPage(hostsRange(100, 1))));
-        await drain(startPoll(testConfig({ qds: false }), undefined, h));
-
-        const [form] = qualys.forms('hld');
+        const form = await firstSyncForm({ qds: false });
         expect(form).not.to.have.property('show_qds');
         expect(form).not.to.have.property('show_qds_factors');
         expect(form).to.include({ show_tags: '1', show_reopened_info: '1' });
