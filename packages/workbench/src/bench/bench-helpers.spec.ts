@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseBenchOptions } from './bench-options.js';
-import { paceBound, renderReport } from './bench-report.js';
+import { cpuBound, paceBound, renderReport } from './bench-report.js';
 import { DEFAULT_SETTINGS, PEER_DETAIL } from './poll-variants.js';
 import { checkTargets, scenarioFigures, type ScenarioRuns } from './scenario-figures.js';
 import { elapsedClock, formatMB, formatNumber, MB, median } from './bench-stats.js';
@@ -107,6 +107,13 @@ describe('ingestion benchmark helpers', () => {
         expect(report).to.contain('| host detection answer bytes per detection, our poll / peer | 800 / 400 |');
         // 8 MB at 2 x 4 MB/s takes 1 s at least; the peer took 4 s: the pace allows 4x, no more.
         expect(paceBound(figures, 4e6, 2).join(' ')).to.match(/takes at least 1\.0 s .* at most \*\*4\.00x\*\*/);
+        // 400 CPU seconds per million over 2 CPUs is 200 s at best; the peer took 400 s per million: 2x, no more.
+        expect(cpuBound(figures, 2).join(' ')).to.match(
+            /at least 200\.0 s .* peer took 400\.0 s\. .* at most \*\*2\.00x\*\*/
+        );
+        expect(cpuBound(figures, 2).join(' ')).to.contain('1.5x needs at most 533.3 CPU seconds per million');
+        expect(report).to.contain('The CPU allows our poll at most **2.00x**');
+        expect(cpuBound({ ...figures, peerPerSecond: NaN }, 2)).to.deep.equal([]);
     });
 
     it('reports each variant of our poll on the slow server against the same peer runs', () => {

@@ -130,6 +130,7 @@ export function renderReport(report: BenchReport): string {
             fast.map(figures => ({ title: `truncationLimit ${formatNumber(figures.truncationLimit)}`, figures }))
         )
     );
+    for (const figures of fast) out.push('', ...cpuBound(figures, machine.cpuCount));
     out.push('');
     if (slow.length > 0 && options.slow !== undefined) {
         const s = options.slow;
@@ -169,6 +170,27 @@ export function paceBound(figures: ScenarioFigures, bytesPerSec: number, concurr
             `calls at once; the peer's (${formatMB(figures.peerResponseBytes, 0)}, one at a time) at least ` +
             `${formatSeconds(peerFloorMs)}. Against the peer's measured ${formatSeconds(figures.peerWallMs)}, the ` +
             `pace allows our poll at most **${formatTimes(figures.peerWallMs / ourFloorMs)}**.`
+    ];
+}
+
+/**
+ * What the CPU alone allows on the fast server, where the answers come as fast as they are read: our poll's CPU
+ * time spread over every logical CPU, each busy the whole time and shared with nothing (the sandbox's share left
+ * out), against the peer's measured rate. No poll finishes sooner than its CPU time over the CPUs, so this bounds
+ * the ratio from above whatever the parallelism; it also says how much CPU a detection may take to reach 1.5x.
+ */
+export function cpuBound(figures: ScenarioFigures, cpuCount: number): string[] {
+    const cpuPerMillion = figures.cpuSecondsPerMillion;
+    if (!(figures.peerPerSecond > 0) || !(cpuPerMillion > 0) || !(cpuCount >= 1)) return [];
+    const peerWallPerMillion = 1e6 / figures.peerPerSecond;
+    const ourFloorPerMillion = cpuPerMillion / cpuCount;
+    return [
+        `At truncationLimit ${formatNumber(figures.truncationLimit)}, our poll used ${formatNumber(cpuPerMillion, 1)} ` +
+            `CPU seconds per million detections. Spread over all ${cpuCount} logical CPUs with nothing else running, ` +
+            `that is at least ${formatNumber(ourFloorPerMillion, 1)} s of wall time per million; the peer took ` +
+            `${formatNumber(peerWallPerMillion, 1)} s. The CPU allows our poll at most ` +
+            `**${formatTimes(peerWallPerMillion / ourFloorPerMillion)}**; 1.5x needs at most ` +
+            `${formatNumber((peerWallPerMillion / 1.5) * cpuCount, 1)} CPU seconds per million detections.`
     ];
 }
 
