@@ -5,6 +5,7 @@ import { describeSettings } from './poll-variants.js';
 import { UNBOUNDED_CONCURRENCY } from './sandbox-process.js';
 import {
     checkTargets,
+    FAST_SERVER_RATIO_TARGET,
     type ScenarioFigures,
     scenarioFigures,
     type ScenarioRuns,
@@ -177,7 +178,7 @@ export function paceBound(figures: ScenarioFigures, bytesPerSec: number, concurr
  * What the CPU alone allows on the fast server, where the answers come as fast as they are read: our poll's CPU
  * time spread over every logical CPU, each busy the whole time and shared with nothing (the sandbox's share left
  * out), against the peer's measured rate. No poll finishes sooner than its CPU time over the CPUs, so this bounds
- * the ratio from above whatever the parallelism; it also says how much CPU a detection may take to reach 1.5x.
+ * the ratio from above whatever the parallelism; it also says how much CPU a detection may take to reach the target.
  */
 export function cpuBound(figures: ScenarioFigures, cpuCount: number): string[] {
     const cpuPerMillion = figures.cpuSecondsPerMillion;
@@ -189,8 +190,9 @@ export function cpuBound(figures: ScenarioFigures, cpuCount: number): string[] {
             `CPU seconds per million detections. Spread over all ${cpuCount} logical CPUs with nothing else running, ` +
             `that is at least ${formatNumber(ourFloorPerMillion, 1)} s of wall time per million; the peer took ` +
             `${formatNumber(peerWallPerMillion, 1)} s. The CPU allows our poll at most ` +
-            `**${formatTimes(peerWallPerMillion / ourFloorPerMillion)}**; 1.5x needs at most ` +
-            `${formatNumber((peerWallPerMillion / 1.5) * cpuCount, 1)} CPU seconds per million detections.`
+            `**${formatTimes(peerWallPerMillion / ourFloorPerMillion)}**; ${FAST_SERVER_RATIO_TARGET}x needs at most ` +
+            `${formatNumber((peerWallPerMillion / FAST_SERVER_RATIO_TARGET) * cpuCount, 1)} CPU seconds per million ` +
+            'detections.'
     ];
 }
 
